@@ -1,0 +1,42 @@
+# mpol: build, boot and test harness. See README.md.
+#
+#   make check [TESTS="test_mpol"] [DEBUG=1] [ACCEL=kvm]   build, boot, run tests (TAP)
+#   make demo                                              boot and run harness/guest/demo.sh
+#   make shell                                             boot to an interactive shell
+#   make build                                             kernel + selftests + initramfs only
+#   make series                                            export the series to build/series-out/
+#   make clean                                             remove build/ (keeps ~/.ccache)
+
+SHELL := /bin/bash
+H := harness
+export TESTS DEBUG ACCEL JOBS VM_TIMEOUT TEST_TIMEOUT QEMU_EXTRA KERNEL_CMDLINE_EXTRA
+
+.PHONY: all check demo shell build deps prepare series clean help
+all: check
+
+help:
+	@sed -n '3,9p' Makefile
+
+check:
+	@$(H)/check.sh
+
+demo: build
+	@$(H)/run-vm.sh demo
+
+shell: build
+	@$(H)/run-vm.sh shell
+
+build: prepare
+	@$(H)/build.sh
+
+prepare: deps
+	@$(H)/prepare-tree.sh
+
+deps:
+	@$(H)/deps.sh
+
+series: deps
+	@$(H)/series.sh
+
+clean:
+	rm -rf build

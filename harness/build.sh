@@ -1,0 +1,49 @@
+#!/bin/bash
+# Configure and build the kernel (bzImage), the UAPI headers, the cgroup
+# selftests, the demo program and the initramfs. Incremental.
+. "$(dirname "$0")/lib/common.sh"
+. "$HARNESS_DIR/lib/config.sh"
+
+exec 9>"$BUILD/.build.lock"
+flock -n 9 || { log "another harness build is running; waiting"; flock 9; }
+
+kver=$(kernel_pkg_version)
+{
+	echo "kernel package: $KPKG $kver"
+	echo "variant: $VARIANT (obj: ${OBJ#"$ROOT"/})"
+	echo "gcc: $(gcc --version | head -n1)"
+	echo "qemu: $(qemu-system-x86_64 --version | head -n1)"
+	echo "series: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?') $(grep -cv '^\s*\(#\|$\)' "$ROOT/patches/series" 2>/dev/null || echo 0) line(s)"
+} >"$LOGS/versions.txt"
+log "kernel source: $KPKG $kver ($VARIANT build)"
+
+make_config
+
+t0=$SECONDS
+log "building bzImage (make -j$JOBS, log: ${LOGS#"$ROOT"/}/kernel-build-$VARIANT.log)"
+{ echo "# $KPKG $kver"; kmake bzImage; } >"$LOGS/kernel-build-$VARIANT.log" 2>&1 ||
+	{ grep -E 'error|Error' "$LOGS/kernel-build-$VARIANT.log" | tail -n 30 >&2; die "kernel build failed (log: $LOGS/kernel-build-$VARIANT.log)"; }
+log "bzImage ok ($((SECONDS - t0))s): $(cat "$OBJ/include/config/kernel.release" 2>/dev/null)"
+
+run_logged "$LOGS/headers-$VARIANT.log" kmake headers
+
+# cgroup selftests, built with the kernel's own Makefile (static binaries)
+ST=$LINUX/tools/testing/selftests/cgroup
+mkdir -p "$ART/selftests"
+log "building cgroup selftests"
+run_logged "$LOGS/selftests-$VARIANT.log" make -C "$ST" -j"$JOBS" \
+	OUTPUT="$ART/selftests" KHDR_INCLUDES="-isystem $OBJ/usr/include" \
+	LDFLAGS=-static CC=gcc
+# the list of test programs, from the Makefile's TEST_GEN_PROGS
+make -s -C "$ST" OUTPUT="$ART/selftests" KHDR_INCLUDES="-isystem $OBJ/usr/include" \
+	-f Makefile -f "$HARNESS_DIR/lib/print-progs.mk" harness-print-progs |
+	tr ' ' '\n' | sed -n 's|.*/||p' | sort -u >"$ART/selftests.list"
+log "selftests: $(tr '\n' ' ' <"$ART/selftests.list")"
+
+# demo program
+mkdir -p "$ART/bin"
+if [[ ! -x $ART/bin/wi_demo || $HARNESS_DIR/demo/wi_demo.c -nt $ART/bin/wi_demo ]]; then
+	gcc -static -O2 -Wall -o "$ART/bin/wi_demo" "$HARNESS_DIR/demo/wi_demo.c"
+fi
+
+"$HARNESS_DIR/mkinitramfs.sh"

@@ -1,0 +1,52 @@
+#!/bin/bash
+# make check: setup, build, boot, run the tests, report TAP.
+#   TESTS="a b"  run only these (names from the selftest Makefile's
+#                TEST_GEN_PROGS or harness/guest/tests.d/NAME.sh)
+#   DEBUG=1      use the debug config (build/obj-debug)
+#   ACCEL=kvm    use KVM instead of TCG
+. "$(dirname "$0")/lib/common.sh"
+
+t0=$SECONDS
+"$HARNESS_DIR/deps.sh"
+"$HARNESS_DIR/prepare-tree.sh"
+"$HARNESS_DIR/build.sh"
+tb=$((SECONDS - t0))
+
+# the test list: every selftest program + harness/guest/tests.d/*.sh
+mapfile -t all < <({ for f in "$HARNESS_DIR"/guest/tests.d/*.sh; do [[ -e $f ]] && basename "$f" .sh; done; cat "$ART/selftests.list"; })
+excl=$ART/excluded.tsv
+: >"$excl"
+if [[ -n ${TESTS:-} ]]; then
+	read -r -a sel <<<"${TESTS//,/ }"
+	for t in "${sel[@]}"; do
+		printf '%s\n' "${all[@]}" | grep -qx -- "$t" || die "unknown test '$t'; known: ${all[*]}"
+	done
+else
+	sel=("${all[@]}")
+	# default exclusions (harness/tests.conf: "name reason...")
+	while read -r name reason; do
+		[[ -z $name || $name == \#* ]] && continue
+		printf '%s\t%s\n' "$name" "$reason" >>"$excl"
+	done <"$HARNESS_DIR/tests.conf"
+fi
+run=()
+for t in "${sel[@]}"; do
+	cut -f1 "$excl" | grep -qx -- "$t" || run+=("$t")
+done
+log "tests: ${sel[*]}"
+list=$(IFS=,; echo "${run[*]}")
+
+"$HARNESS_DIR/run-vm.sh" check "$list"
+tv=$((SECONDS - t0 - tb))
+
+rc=0
+awk -f "$HARNESS_DIR/lib/report.awk" -v tests="${sel[*]}" -v excluded_file="$excl" \
+	-v known_file="$HARNESS_DIR/known-issues.txt" -v console="$LOGS/check-console.log" \
+	-v timeout_s="${TEST_TIMEOUT:-600}" \
+	"$LOGS/check-results.log" >"$LOGS/check.tap" || rc=$?
+{
+	echo "# kernel package: $KPKG $(kernel_pkg_version); build+setup ${tb}s, VM ${tv}s"
+	echo "# logs: ${LOGS#"$ROOT"/}/ (check.tap, check-console.log, check-results.log, kernel-build-$VARIANT.log)"
+} >&2
+cat "$LOGS/check.tap"
+exit $rc

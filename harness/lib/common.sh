@@ -1,0 +1,58 @@
+# shellcheck shell=bash
+# Common settings for the mpol harness. Sourced by every harness script.
+set -euo pipefail
+
+HARNESS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ROOT=$(cd "$HARNESS_DIR/.." && pwd)
+BUILD=${BUILD:-$ROOT/build}
+LOGS=$BUILD/logs
+PRISTINE=$BUILD/pristine
+LINUX=$BUILD/linux
+KPKG=linux-source-6.12
+KTARBALL=/usr/src/linux-source-6.12.tar.xz
+ARCH=x86_64
+export ARCH
+
+DEBUG=${DEBUG:-0}
+if [[ "$DEBUG" == 1 ]]; then
+	OBJ=$BUILD/obj-debug
+	VARIANT=debug
+else
+	OBJ=$BUILD/obj
+	VARIANT=default
+fi
+# Everything that depends on the kernel build (selftests, initramfs) lives
+# next to the object dir so DEBUG=1 never clobbers the normal build.
+ART=$OBJ/harness
+
+# ccache: default cache dir (~/.ccache or $XDG_CACHE_HOME) so it survives
+# clean clones; base_dir makes absolute paths relative so another clone
+# location still hits.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$ROOT}
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+export CCACHE_NOHASHDIR=1
+JOBS=${JOBS:-$(nproc)}
+
+mkdir -p "$LOGS"
+
+log() { printf '[harness %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+die() { printf '[harness] ERROR: %s\n' "$*" >&2; exit 1; }
+
+kernel_pkg_version() {
+	dpkg-query -W -f='${Version}' "$KPKG" 2>/dev/null || echo unknown
+}
+
+# Run a command with its output going to a log file; on failure show the tail.
+run_logged() {
+	local logf=$1; shift
+	if ! "$@" >"$logf" 2>&1; then
+		echo "---- last 40 lines of $logf ----" >&2
+		tail -n 40 "$logf" >&2
+		die "command failed: $* (full log: $logf)"
+	fi
+}
+
+kmake() {
+	make -C "$LINUX" O="$OBJ" ARCH="$ARCH" CC="ccache gcc" HOSTCC="ccache gcc" \
+		-j"$JOBS" "$@"
+}

@@ -1,0 +1,79 @@
+#!/bin/bash
+# Boot the VM: run-vm.sh MODE [TESTS]
+#   MODE check: console (ttyS0) -> logs/check-console.log, results (ttyS1)
+#               -> logs/check-results.log; TESTS = comma-separated list
+#   MODE demo:  console -> logs/demo-console.log, demo output -> stdout
+#   MODE shell: interactive shell on stdio (console)
+# Env: ACCEL=tcg|kvm (default tcg), VM_TIMEOUT (secs, whole VM),
+#      TEST_TIMEOUT (secs, per test), QEMU_EXTRA (extra QEMU args)
+. "$(dirname "$0")/lib/common.sh"
+. "$HARNESS_DIR/topology.sh"
+
+mode=${1:?usage: run-vm.sh check|demo|shell [TESTS]}
+tests=${2:-}
+ACCEL=${ACCEL:-tcg}
+TEST_TIMEOUT=${TEST_TIMEOUT:-600}
+case "$mode" in
+check) VM_TIMEOUT=${VM_TIMEOUT:-1800} ;;
+demo) VM_TIMEOUT=${VM_TIMEOUT:-600} ;;
+shell) VM_TIMEOUT=${VM_TIMEOUT:-86400} ;;
+*) die "unknown mode $mode" ;;
+esac
+
+KERNEL=$OBJ/arch/x86/boot/bzImage
+INITRD=$ART/initramfs.cpio.gz
+[[ -f $KERNEL && -f $INITRD ]] || die "kernel or initramfs missing; run 'make build' first"
+
+# a sparse swap disk (test_memcontrol swap tests)
+SWAP=$ART/swap.img
+[[ -f $SWAP ]] || truncate -s 512M "$SWAP"
+
+case "$ACCEL" in
+kvm)
+	[[ -w /dev/kvm ]] || die "ACCEL=kvm but /dev/kvm is not usable"
+	accel=(-accel kvm -cpu host) ;;
+tcg) accel=(-accel tcg -cpu max) ;;
+*) die "ACCEL must be tcg or kvm" ;;
+esac
+
+mapfile -t topo < <(topology_qemu_args)
+cmdline="console=ttyS0,115200 panic=-1 hmode=$mode htimeout=$TEST_TIMEOUT"
+[[ -n $tests ]] && cmdline+=" htests=$tests"
+[[ $mode == demo ]] && cmdline+=" quiet"
+[[ -n ${KERNEL_CMDLINE_EXTRA:-} ]] && cmdline+=" $KERNEL_CMDLINE_EXTRA"
+
+console=$LOGS/$mode-console.log
+results=$LOGS/$mode-results.log
+: >"$console"
+: >"$results"
+case "$mode" in
+check) serial=(-serial "file:$console" -serial "file:$results") ;;
+demo) serial=(-serial "file:$console" -serial stdio) ;;
+shell) serial=(-serial mon:stdio -serial "file:$results") ;;
+esac
+
+qemu=(qemu-system-x86_64 "${accel[@]}" "${topo[@]}"
+	-nodefaults -display none -no-reboot
+	"${serial[@]}"
+	-drive "file=$SWAP,if=virtio,format=raw,cache=unsafe"
+	-kernel "$KERNEL" -initrd "$INITRD" -append "$cmdline")
+# shellcheck disable=SC2206
+[[ -n ${QEMU_EXTRA:-} ]] && qemu+=($QEMU_EXTRA)
+
+printf '%q ' "${qemu[@]}" >"$LOGS/$mode-qemu-cmd.txt"
+echo >>"$LOGS/$mode-qemu-cmd.txt"
+log "booting VM ($ACCEL, mode $mode, timeout ${VM_TIMEOUT}s); console: ${console#"$ROOT"/}"
+rc=0
+if [[ $mode == shell ]]; then
+	timeout --foreground -k 10 "$VM_TIMEOUT" "${qemu[@]}" || rc=$?
+else
+	timeout -k 10 "$VM_TIMEOUT" "${qemu[@]}" </dev/null || rc=$?
+fi
+if ((rc == 124 || rc == 137)); then
+	log "VM timed out after ${VM_TIMEOUT}s (hang?)"
+	echo "### HARNESS: VM TIMEOUT after ${VM_TIMEOUT}s" >>"$results"
+elif ((rc != 0)); then
+	log "qemu exited with status $rc (see ${console#"$ROOT"/})"
+	echo "### HARNESS: QEMU EXIT $rc" >>"$results"
+fi
+exit 0
