@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Memory policy cgroup controller: the hooks the allocator calls.
+ *
+ * A task without a policy of its own allocates by the effective policy of
+ * its mpol cgroup, and every weighted-interleave allocation of a member
+ * task uses the cgroup's effective interleave weights.  While no cgroup has
+ * a policy or a weight override, each hook costs one static branch.
+ */
+#ifndef _LINUX_MPOL_CGROUP_H
+#define _LINUX_MPOL_CGROUP_H
+
+#include <linux/jump_label.h>
+#include <linux/types.h>
+
+struct mempolicy;
+struct task_struct;
+
+#ifdef CONFIG_CGROUP_MPOL
+
+DECLARE_STATIC_KEY_FALSE(mpolcg_in_use);
+
+struct mempolicy *__mpolcg_task_policy(struct task_struct *p);
+const u8 *__mpolcg_il_weights(void);
+void mpolcg_count_fallback(void);
+void mpolcg_task_free(struct task_struct *p);
+
+/**
+ * mpolcg_task_policy() - The cgroup policy a task without its own uses.
+ * @p: the task; current, or a task whose alloc_lock the caller holds.
+ *
+ * For current, the result is referenced by the task itself and stays valid
+ * until current's next call; for another task it stays valid while the
+ * caller holds task_lock(@p).
+ *
+ * Context: Any context but interrupts.
+ * Return: the cgroup's effective policy, or %NULL for the system default.
+ */
+static inline struct mempolicy *mpolcg_task_policy(struct task_struct *p)
+{
+	if (static_branch_unlikely(&mpolcg_in_use))
+		return __mpolcg_task_policy(p);
+	return NULL;
+}
+
+/**
+ * mpolcg_il_weights() - The interleave weights of current's cgroup.
+ *
+ * Context: rcu_read_lock() held; the table is valid until it is dropped.
+ * Return: a table of nr_node_ids weights (0: no override, use the global
+ * weight), or %NULL if current's cgroup overrides no weight.
+ */
+static inline const u8 *mpolcg_il_weights(void)
+{
+	if (static_branch_unlikely(&mpolcg_in_use))
+		return __mpolcg_il_weights();
+	return NULL;
+}
+
+#else /* CONFIG_CGROUP_MPOL */
+
+static inline struct mempolicy *mpolcg_task_policy(struct task_struct *p)
+{
+	return NULL;
+}
+
+static inline const u8 *mpolcg_il_weights(void)
+{
+	return NULL;
+}
+
+static inline void mpolcg_count_fallback(void)
+{
+}
+
+static inline void mpolcg_task_free(struct task_struct *p)
+{
+}
+
+#endif /* CONFIG_CGROUP_MPOL */
+
+#endif /* _LINUX_MPOL_CGROUP_H */

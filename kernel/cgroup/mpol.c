@@ -1,0 +1,839 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Memory policy controller
+ *
+ * Gives every cgroup a NUMA memory policy (a mode and a node set) and its
+ * own weighted-interleave weights.  A task without a policy of its own
+ * (set_mempolicy(2)) allocates by its cgroup's effective policy, and every
+ * weighted-interleave allocation of a member task uses the cgroup's
+ * effective weights, whether the policy came from the cgroup or from the
+ * task.  VMA policies (mbind(2)) still come first.
+ *
+ * The effective values follow the hierarchy the way a task policy follows
+ * fork: a cgroup whose mpol.policy is "inherit" uses its parent's effective
+ * policy, and a node without an override in mpol.weights uses the parent's
+ * effective weight; at the root, the policy is the system default ("local")
+ * and the weights are those of /sys/kernel/mm/mempolicy/weighted_interleave.
+ * This controller never restricts nodes: the nodes are intersected with the
+ * task's cpuset mems_allowed at allocation time.
+ *
+ * The effective values are computed when a file is written, by a pre-order
+ * walk of the descendants, and published under RCU.  The allocator looks
+ * them up through the task's css, so a write changes every member at once
+ * without visiting the tasks, and the lookup does not depend on depth.
+ */
+
+#include <linux/cgroup.h>
+#include <linux/jump_label.h>
+#include <linux/kernel.h>
+#include <linux/mempolicy.h>
+#include <linux/mpol_cgroup.h>
+#include <linux/mutex.h>
+#include <linux/nodemask.h>
+#include <linux/overflow.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+/* Own mode of a cgroup that uses its parent's effective policy. */
+#define MPOLCG_INHERIT		MPOL_MAX
+
+#define MPOLCG_WEIGHT_MAX	255
+
+enum mpolcg_event {
+	MPOLCG_EVENT_FALLBACK,	/* no node of an explicit list was allowed */
+	NR_MPOLCG_EVENTS,
+};
+
+static const char * const mpolcg_event_names[NR_MPOLCG_EVENTS] = {
+	[MPOLCG_EVENT_FALLBACK] = "fallback",
+};
+
+/**
+ * struct mpolcg_eff - The effective state of a cgroup, read under RCU.
+ * @rcu: frees the object one grace period after it was replaced
+ * @pol: effective policy (one reference), %NULL for the system default
+ * @all_nodes: @pol was set without a node list, so it spans every node the
+ *	task may use
+ * @has_weights: some entry of @weights is set
+ * @weights: effective weight per node, 0 where the global weight applies
+ *
+ * Published objects are never changed: a change publishes a new one.
+ */
+struct mpolcg_eff {
+	struct rcu_head rcu;
+	struct mempolicy *pol;
+	bool all_nodes;
+	bool has_weights;
+	u8 weights[];
+};
+
+/**
+ * struct mpol_cgroup - The mpol state of a cgroup.
+ * @css: the cgroup subsystem state
+ * @mode: own mode: %MPOLCG_INHERIT, %MPOL_LOCAL or a mode with nodes
+ * @all_nodes: the own mode was set without a node list
+ * @nodes: the own node list, if given
+ * @pol: the policy object of the own mode, %NULL for inherit and local
+ * @weights: own weight overrides, nr_node_ids entries, 0 for none
+ * @nr_weights: number of nonzero entries in @weights
+ * @counted: this cgroup holds a reference on mpolcg_in_use
+ * @eff: the effective state, published under RCU
+ * @events: hierarchical event counts, for mpol.events
+ * @events_local: event counts of this cgroup, for mpol.events.local
+ * @events_file: handle for mpol.events
+ * @events_local_file: handle for mpol.events.local
+ *
+ * @mode to @counted are protected by mpolcg_mutex; @eff is written under
+ * it too.
+ */
+struct mpol_cgroup {
+	struct cgroup_subsys_state css;
+	unsigned short mode;
+	bool all_nodes;
+	nodemask_t nodes;
+	struct mempolicy *pol;
+	u8 *weights;
+	unsigned int nr_weights;
+	bool counted;
+	struct mpolcg_eff __rcu *eff;
+	atomic64_t events[NR_MPOLCG_EVENTS];
+	atomic64_t events_local[NR_MPOLCG_EVENTS];
+	struct cgroup_file events_file;
+	struct cgroup_file events_local_file;
+};
+
+/*
+ * Serializes writers: protects the own settings of every cgroup and the
+ * publication of their effective state.  Taken in css_online/css_offline
+ * under cgroup_mutex, never the other way round.
+ */
+static DEFINE_MUTEX(mpolcg_mutex);
+
+/* Enabled while some cgroup has a policy or a weight override. */
+DEFINE_STATIC_KEY_FALSE(mpolcg_in_use);
+
+static const struct {
+	const char *name;
+	unsigned short mode;
+} mpolcg_modes[] = {
+	{ "preferred",		 MPOL_PREFERRED },
+	{ "preferred-many",	 MPOL_PREFERRED_MANY },
+	{ "bind",		 MPOL_BIND },
+	{ "interleave",		 MPOL_INTERLEAVE },
+	{ "weighted-interleave", MPOL_WEIGHTED_INTERLEAVE },
+};
+
+static struct mpol_cgroup *css_mpolcg(struct cgroup_subsys_state *css)
+{
+	return css ? container_of(css, struct mpol_cgroup, css) : NULL;
+}
+
+static struct mpol_cgroup *parent_mpolcg(struct mpol_cgroup *cg)
+{
+	return css_mpolcg(cg->css.parent);
+}
+
+/* Context: rcu_read_lock() or task_lock(@p) held. */
+static struct mpol_cgroup *task_mpolcg(struct task_struct *p)
+{
+	return css_mpolcg(task_css(p, mpol_cgrp_id));
+}
+
+static struct mpolcg_eff *mpolcg_eff_locked(struct mpol_cgroup *cg)
+{
+	return rcu_dereference_protected(cg->eff,
+					 lockdep_is_held(&mpolcg_mutex));
+}
+
+static const char *mpolcg_mode_name(unsigned short mode)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(mpolcg_modes); i++)
+		if (mpolcg_modes[i].mode == mode)
+			return mpolcg_modes[i].name;
+	WARN_ON_ONCE(1);
+	return "unknown";
+}
+
+/**
+ * __mpolcg_task_policy() - Look up the cgroup policy of a task.
+ * @p: the task; current, or a task whose alloc_lock the caller holds
+ *
+ * Use mpolcg_task_policy(), which skips this while no cgroup is configured.
+ *
+ * A sleeping allocation keeps using the policy it started with, while a
+ * write may replace it at any time, so current holds a reference on the
+ * policy it last used and swaps it here when its cgroup's policy changed:
+ * a policy change costs each member one reference swap at its next
+ * allocation, and an allocation that finds nothing changed costs only
+ * the RCU lookup.  Nested allocations (direct reclaim, PF_MEMALLOC) keep
+ * the policy of the allocation they interrupt, whose object they must
+ * not free.
+ *
+ * Context: Process context, any locks but not in interrupt.
+ * Return: the effective policy of @p's cgroup, %NULL for the system
+ * default.
+ */
+struct mempolicy *__mpolcg_task_policy(struct task_struct *p)
+{
+	struct mempolicy *pol, *old = NULL;
+	struct mpolcg_eff *eff;
+
+	if (p == current && (current->flags & PF_MEMALLOC))
+		return current->mpolcg_policy;
+
+	rcu_read_lock();
+	eff = rcu_dereference(task_mpolcg(p)->eff);
+	pol = eff ? eff->pol : NULL;
+	if (p != current) {
+		/*
+		 * Replaced objects are put after a grace period, which the
+		 * caller's task_lock(p) holds off.
+		 */
+		rcu_read_unlock();
+		return pol;
+	}
+	if (unlikely(pol != current->mpolcg_policy)) {
+		if (pol)
+			mpol_get(pol);
+		old = current->mpolcg_policy;
+		current->mpolcg_policy = pol;
+	}
+	rcu_read_unlock();
+	mpol_put(old);
+	return pol;
+}
+
+/**
+ * __mpolcg_il_weights() - The interleave weights of current's cgroup.
+ *
+ * Use mpolcg_il_weights(), which skips this while no cgroup is configured.
+ *
+ * Context: rcu_read_lock() held; the table is valid until it is dropped.
+ * Return: nr_node_ids weights, 0 where the global weight applies, or %NULL
+ * if current's cgroup has no effective override.
+ */
+const u8 *__mpolcg_il_weights(void)
+{
+	struct mpolcg_eff *eff = rcu_dereference(task_mpolcg(current)->eff);
+
+	return eff && eff->has_weights ? eff->weights : NULL;
+}
+
+/**
+ * mpolcg_count_fallback() - Count an allocation whose policy nodes were
+ * all outside the task's allowed nodes.
+ *
+ * The allocation used the allowed nodes instead.  Counted in current's
+ * cgroup (mpol.events.local) and each ancestor below the root (mpol.events).
+ *
+ * Context: Process context, any locks.
+ */
+void mpolcg_count_fallback(void)
+{
+	struct mpol_cgroup *cg, *p;
+
+	rcu_read_lock();
+	cg = task_mpolcg(current);
+	if (parent_mpolcg(cg)) {
+		atomic64_inc(&cg->events_local[MPOLCG_EVENT_FALLBACK]);
+		cgroup_file_notify(&cg->events_local_file);
+	}
+	for (p = cg; parent_mpolcg(p); p = parent_mpolcg(p)) {
+		atomic64_inc(&p->events[MPOLCG_EVENT_FALLBACK]);
+		cgroup_file_notify(&p->events_file);
+	}
+	rcu_read_unlock();
+}
+
+static struct mpolcg_eff *mpolcg_eff_alloc(void)
+{
+	struct mpolcg_eff *eff;
+
+	return kzalloc(struct_size(eff, weights, nr_node_ids), GFP_KERNEL);
+}
+
+static void mpolcg_eff_free_rcu(struct rcu_head *rcu)
+{
+	struct mpolcg_eff *eff = container_of(rcu, struct mpolcg_eff, rcu);
+
+	mpol_put(eff->pol);
+	kfree(eff);
+}
+
+/* Fill @eff for @cg from its own settings and its parent's @peff. */
+static void mpolcg_eff_fill(struct mpolcg_eff *eff, struct mpol_cgroup *cg,
+			    const struct mpolcg_eff *peff)
+{
+	int nid;
+
+	if (cg->mode != MPOLCG_INHERIT || !peff) {
+		eff->pol = cg->pol;
+		eff->all_nodes = cg->all_nodes;
+	} else {
+		eff->pol = peff->pol;
+		eff->all_nodes = peff->all_nodes;
+	}
+	eff->has_weights = false;
+	for (nid = 0; nid < nr_node_ids; nid++) {
+		eff->weights[nid] = cg->weights[nid];
+		if (!eff->weights[nid] && peff)
+			eff->weights[nid] = peff->weights[nid];
+		if (eff->weights[nid])
+			eff->has_weights = true;
+	}
+}
+
+static bool mpolcg_eff_equal(const struct mpolcg_eff *a,
+			     const struct mpolcg_eff *b)
+{
+	return a->pol == b->pol && a->all_nodes == b->all_nodes &&
+	       !memcmp(a->weights, b->weights, nr_node_ids);
+}
+
+static void mpolcg_eff_publish(struct mpol_cgroup *cg, struct mpolcg_eff *eff)
+{
+	struct mpolcg_eff *old = mpolcg_eff_locked(cg);
+
+	if (eff->pol)
+		mpol_get(eff->pol);
+	rcu_assign_pointer(cg->eff, eff);
+	if (old)
+		call_rcu(&old->rcu, mpolcg_eff_free_rcu);
+}
+
+/*
+ * Effective objects for every cgroup an update may visit, allocated before
+ * anything changes so that an update either fails whole or completes.
+ */
+struct mpolcg_spares {
+	unsigned int nr;
+	unsigned int used;
+	struct mpolcg_eff **effs;
+};
+
+static void mpolcg_spares_free(struct mpolcg_spares *sp)
+{
+	unsigned int i;
+
+	for (i = sp->used; i < sp->nr; i++)
+		kfree(sp->effs[i]);
+	kfree(sp->effs);
+}
+
+/*
+ * Allocate one effective object per cgroup in @cg's subtree.  Holding
+ * mpolcg_mutex keeps new cgroups from coming online meanwhile.
+ */
+static int mpolcg_spares_alloc(struct mpol_cgroup *cg,
+			       struct mpolcg_spares *sp)
+{
+	struct cgroup_subsys_state *pos;
+	unsigned int n = 0;
+
+	lockdep_assert_held(&mpolcg_mutex);
+
+	rcu_read_lock();
+	css_for_each_descendant_pre(pos, &cg->css)
+		n++;
+	rcu_read_unlock();
+
+	sp->used = 0;
+	sp->nr = 0;
+	sp->effs = kcalloc(n, sizeof(*sp->effs), GFP_KERNEL);
+	if (!sp->effs)
+		return -ENOMEM;
+	for (sp->nr = 0; sp->nr < n; sp->nr++) {
+		sp->effs[sp->nr] = mpolcg_eff_alloc();
+		if (!sp->effs[sp->nr]) {
+			mpolcg_spares_free(sp);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Recompute the effective state of @cg and its descendants after @cg's own
+ * settings changed.  Like cpuset's update_nodemasks_hier(), the pre-order
+ * walk visits each parent before its children and skips the subtrees whose
+ * effective state did not change.  Nothing here sleeps.
+ */
+static void mpolcg_propagate(struct mpol_cgroup *cg, struct mpolcg_spares *sp)
+{
+	struct cgroup_subsys_state *pos;
+
+	lockdep_assert_held(&mpolcg_mutex);
+
+	rcu_read_lock();
+	css_for_each_descendant_pre(pos, &cg->css) {
+		struct mpol_cgroup *c = css_mpolcg(pos);
+		struct mpol_cgroup *parent = parent_mpolcg(c);
+		struct mpolcg_eff *old = mpolcg_eff_locked(c);
+		struct mpolcg_eff *eff;
+
+		/* not online yet: css_online() copies the parent's state */
+		if (!old)
+			continue;
+		if (WARN_ON_ONCE(sp->used >= sp->nr))
+			break;
+		eff = sp->effs[sp->used];
+		mpolcg_eff_fill(eff, c, parent ? mpolcg_eff_locked(parent) :
+					      NULL);
+		if (mpolcg_eff_equal(eff, old)) {
+			pos = css_rightmost_descendant(pos);
+			continue;
+		}
+		sp->used++;
+		mpolcg_eff_publish(c, eff);
+	}
+	rcu_read_unlock();
+}
+
+/* Take or drop @cg's reference on mpolcg_in_use to match its settings. */
+static void mpolcg_update_in_use(struct mpol_cgroup *cg)
+{
+	bool configured = cg->mode != MPOLCG_INHERIT || cg->nr_weights;
+
+	lockdep_assert_held(&mpolcg_mutex);
+
+	if (configured == cg->counted)
+		return;
+	cg->counted = configured;
+	if (configured)
+		static_branch_inc(&mpolcg_in_use);
+	else
+		static_branch_dec(&mpolcg_in_use);
+}
+
+static void mpolcg_print_policy(struct seq_file *sf, unsigned short mode,
+				bool all_nodes, const nodemask_t *nodes)
+{
+	if (mode == MPOLCG_INHERIT)
+		seq_puts(sf, "inherit\n");
+	else if (mode == MPOL_LOCAL)
+		seq_puts(sf, "local\n");
+	else if (all_nodes)
+		seq_printf(sf, "%s\n", mpolcg_mode_name(mode));
+	else
+		seq_printf(sf, "%s:%*pbl\n", mpolcg_mode_name(mode),
+			   nodemask_pr_args(nodes));
+}
+
+static int mpolcg_policy_show(struct seq_file *sf, void *v)
+{
+	struct mpol_cgroup *cg = css_mpolcg(seq_css(sf));
+
+	mutex_lock(&mpolcg_mutex);
+	mpolcg_print_policy(sf, cg->mode, cg->all_nodes, &cg->nodes);
+	mutex_unlock(&mpolcg_mutex);
+	return 0;
+}
+
+static int mpolcg_policy_effective_show(struct seq_file *sf, void *v)
+{
+	struct mpol_cgroup *cg = css_mpolcg(seq_css(sf));
+	struct mpolcg_eff *eff;
+
+	rcu_read_lock();
+	eff = rcu_dereference(cg->eff);
+	if (!eff || !eff->pol)
+		mpolcg_print_policy(sf, MPOL_LOCAL, false, NULL);
+	else
+		mpolcg_print_policy(sf, eff->pol->mode, eff->all_nodes,
+				    &eff->pol->nodes);
+	rcu_read_unlock();
+	return 0;
+}
+
+/*
+ * Parse "inherit", "local", "MODE" or "MODE:NODELIST" from @buf, which the
+ * caller stripped.  Nodes must be possible nodes; "preferred" takes exactly
+ * one.
+ */
+static int mpolcg_parse_policy(char *buf, unsigned short *mode,
+			       bool *all_nodes, nodemask_t *nodes)
+{
+	char *list = strchr(buf, ':');
+	int i, ret;
+
+	if (list)
+		*list++ = '\0';
+
+	*all_nodes = false;
+	nodes_clear(*nodes);
+	if (!strcmp(buf, "inherit") || !strcmp(buf, "local")) {
+		if (list)
+			return -EINVAL;
+		*mode = buf[0] == 'i' ? MPOLCG_INHERIT : MPOL_LOCAL;
+		return 0;
+	}
+
+	for (i = 0; i < ARRAY_SIZE(mpolcg_modes); i++)
+		if (!strcmp(buf, mpolcg_modes[i].name))
+			break;
+	if (i == ARRAY_SIZE(mpolcg_modes))
+		return -EINVAL;
+	*mode = mpolcg_modes[i].mode;
+
+	if (!list) {
+		/* "preferred" names one node: there is no "every node" */
+		if (*mode == MPOL_PREFERRED)
+			return -EINVAL;
+		*all_nodes = true;
+		return 0;
+	}
+
+	ret = nodelist_parse(list, *nodes);
+	if (ret == -ERANGE)
+		return -ENODEV;
+	if (ret)
+		return ret;
+	if (nodes_empty(*nodes))
+		return -EINVAL;
+	if (!nodes_subset(*nodes, node_possible_map))
+		return -ENODEV;
+	if (*mode == MPOL_PREFERRED && nodes_weight(*nodes) != 1)
+		return -EINVAL;
+	return 0;
+}
+
+static ssize_t mpolcg_policy_write(struct kernfs_open_file *of, char *buf,
+				   size_t nbytes, loff_t off)
+{
+	struct mpol_cgroup *cg = css_mpolcg(of_css(of));
+	struct mempolicy *pol = NULL, *old_pol;
+	struct mpolcg_spares sp;
+	unsigned short mode;
+	bool all_nodes;
+	nodemask_t nodes;
+	int ret;
+
+	if (memchr(buf, '\0', nbytes))
+		return -EINVAL;
+	ret = mpolcg_parse_policy(strstrip(buf), &mode, &all_nodes, &nodes);
+	if (ret)
+		return ret;
+
+	if (mode != MPOLCG_INHERIT && mode != MPOL_LOCAL) {
+		pol = mpol_cgroup_alloc(mode, all_nodes ? &node_possible_map :
+							  &nodes);
+		if (!pol)
+			return -ENOMEM;
+	}
+
+	mutex_lock(&mpolcg_mutex);
+	ret = mpolcg_spares_alloc(cg, &sp);
+	if (ret) {
+		mutex_unlock(&mpolcg_mutex);
+		mpol_put(pol);
+		return ret;
+	}
+	old_pol = cg->pol;
+	cg->pol = pol;
+	cg->mode = mode;
+	cg->all_nodes = all_nodes;
+	cg->nodes = nodes;
+	mpolcg_propagate(cg, &sp);
+	mpolcg_update_in_use(cg);
+	mutex_unlock(&mpolcg_mutex);
+
+	mpolcg_spares_free(&sp);
+	mpol_put(old_pol);
+	return nbytes;
+}
+
+static int mpolcg_weights_show(struct seq_file *sf, void *v)
+{
+	struct mpol_cgroup *cg = css_mpolcg(seq_css(sf));
+	int nid;
+
+	mutex_lock(&mpolcg_mutex);
+	for (nid = 0; nid < nr_node_ids; nid++)
+		if (cg->weights[nid])
+			seq_printf(sf, "%d %u\n", nid, cg->weights[nid]);
+	mutex_unlock(&mpolcg_mutex);
+	return 0;
+}
+
+static int mpolcg_weights_effective_show(struct seq_file *sf, void *v)
+{
+	struct mpol_cgroup *cg = css_mpolcg(seq_css(sf));
+	struct mpolcg_eff *eff;
+	int nid;
+
+	rcu_read_lock();
+	eff = rcu_dereference(cg->eff);
+	for_each_node(nid) {
+		u8 weight = eff ? eff->weights[nid] : 0;
+
+		if (!weight)
+			weight = mpol_global_il_weight(nid);
+		seq_printf(sf, "%d %u\n", nid, weight);
+	}
+	rcu_read_unlock();
+	return 0;
+}
+
+/*
+ * Parse "NODE WEIGHT" or "NODE default" from @buf, which the caller
+ * stripped and found nonempty.  A weight of 0 stands for "default".
+ */
+static int mpolcg_parse_weight(char *buf, int *nid, u8 *weight)
+{
+	char *node_str = strsep(&buf, " \t");
+	unsigned int node;
+	int ret, w;
+
+	if (!buf)
+		return -EINVAL;
+	buf = skip_spaces(buf);
+	/* one key per write: a second line or token is refused */
+	if (!*buf || strpbrk(buf, " \t\n\r\v\f"))
+		return -EINVAL;
+
+	if (kstrtouint(node_str, 10, &node))
+		return -EINVAL;
+	if (node >= nr_node_ids || !node_possible(node))
+		return -ENODEV;
+	*nid = node;
+
+	if (!strcmp(buf, "default")) {
+		*weight = 0;
+		return 0;
+	}
+	ret = kstrtoint(buf, 10, &w);
+	if (ret)
+		return ret == -ERANGE ? -ERANGE : -EINVAL;
+	if (w < 1 || w > MPOLCG_WEIGHT_MAX)
+		return -ERANGE;
+	*weight = w;
+	return 0;
+}
+
+static ssize_t mpolcg_weights_write(struct kernfs_open_file *of, char *buf,
+				    size_t nbytes, loff_t off)
+{
+	struct mpol_cgroup *cg = css_mpolcg(of_css(of));
+	struct mpolcg_spares sp;
+	u8 weight;
+	int nid, ret;
+
+	if (memchr(buf, '\0', nbytes))
+		return -EINVAL;
+	buf = strstrip(buf);
+	/* runtimes write a multi-line value line by line, blank ones too */
+	if (!*buf)
+		return nbytes;
+	ret = mpolcg_parse_weight(buf, &nid, &weight);
+	if (ret)
+		return ret;
+
+	mutex_lock(&mpolcg_mutex);
+	ret = mpolcg_spares_alloc(cg, &sp);
+	if (ret) {
+		mutex_unlock(&mpolcg_mutex);
+		return ret;
+	}
+	if (!cg->weights[nid] && weight)
+		cg->nr_weights++;
+	else if (cg->weights[nid] && !weight)
+		cg->nr_weights--;
+	cg->weights[nid] = weight;
+	mpolcg_propagate(cg, &sp);
+	mpolcg_update_in_use(cg);
+	mutex_unlock(&mpolcg_mutex);
+
+	mpolcg_spares_free(&sp);
+	return nbytes;
+}
+
+static void mpolcg_print_events(struct seq_file *sf, atomic64_t *events)
+{
+	int i;
+
+	for (i = 0; i < NR_MPOLCG_EVENTS; i++)
+		seq_printf(sf, "%s %lld\n", mpolcg_event_names[i],
+			   (s64)atomic64_read(&events[i]));
+}
+
+static int mpolcg_events_show(struct seq_file *sf, void *v)
+{
+	mpolcg_print_events(sf, css_mpolcg(seq_css(sf))->events);
+	return 0;
+}
+
+static int mpolcg_events_local_show(struct seq_file *sf, void *v)
+{
+	mpolcg_print_events(sf, css_mpolcg(seq_css(sf))->events_local);
+	return 0;
+}
+
+static struct cftype mpolcg_files[] = {
+	{
+		.name = "policy",
+		.flags = CFTYPE_NOT_ON_ROOT,
+		.seq_show = mpolcg_policy_show,
+		.write = mpolcg_policy_write,
+	},
+	{
+		.name = "policy.effective",
+		.seq_show = mpolcg_policy_effective_show,
+	},
+	{
+		.name = "weights",
+		.flags = CFTYPE_NOT_ON_ROOT,
+		.seq_show = mpolcg_weights_show,
+		.write = mpolcg_weights_write,
+	},
+	{
+		.name = "weights.effective",
+		.seq_show = mpolcg_weights_effective_show,
+	},
+	{
+		.name = "events",
+		.flags = CFTYPE_NOT_ON_ROOT,
+		.file_offset = offsetof(struct mpol_cgroup, events_file),
+		.seq_show = mpolcg_events_show,
+	},
+	{
+		.name = "events.local",
+		.flags = CFTYPE_NOT_ON_ROOT,
+		.file_offset = offsetof(struct mpol_cgroup, events_local_file),
+		.seq_show = mpolcg_events_local_show,
+	},
+	{ }	/* terminate */
+};
+
+static struct cgroup_subsys_state *
+mpolcg_css_alloc(struct cgroup_subsys_state *parent_css)
+{
+	struct mpol_cgroup *cg;
+
+	cg = kzalloc(sizeof(*cg), GFP_KERNEL);
+	if (!cg)
+		return ERR_PTR(-ENOMEM);
+	cg->weights = kzalloc(nr_node_ids, GFP_KERNEL);
+	if (!cg->weights) {
+		kfree(cg);
+		return ERR_PTR(-ENOMEM);
+	}
+	cg->mode = MPOLCG_INHERIT;
+	return &cg->css;
+}
+
+static int mpolcg_css_online(struct cgroup_subsys_state *css)
+{
+	struct mpol_cgroup *cg = css_mpolcg(css);
+	struct mpol_cgroup *parent = parent_mpolcg(cg);
+	struct mpolcg_eff *eff;
+
+	eff = mpolcg_eff_alloc();
+	if (!eff)
+		return -ENOMEM;
+
+	/* inherit the parent's effective state */
+	mutex_lock(&mpolcg_mutex);
+	mpolcg_eff_fill(eff, cg, parent ? mpolcg_eff_locked(parent) : NULL);
+	mpolcg_eff_publish(cg, eff);
+	mutex_unlock(&mpolcg_mutex);
+	return 0;
+}
+
+/**
+ * mpolcg_css_offline() - Reset the settings of a cgroup being removed.
+ * @css: the css of the cgroup
+ *
+ * Tasks that still linger in it (exiting ones) use the parent's policy and
+ * weights from their next allocation.  It has no online children left.
+ */
+static void mpolcg_css_offline(struct cgroup_subsys_state *css)
+{
+	struct mpol_cgroup *cg = css_mpolcg(css);
+	struct mempolicy *old_pol;
+	struct mpolcg_spares sp;
+
+	mutex_lock(&mpolcg_mutex);
+	old_pol = cg->pol;
+	cg->pol = NULL;
+	cg->mode = MPOLCG_INHERIT;
+	cg->all_nodes = false;
+	nodes_clear(cg->nodes);
+	memset(cg->weights, 0, nr_node_ids);
+	cg->nr_weights = 0;
+	/* if this fails, lingering tasks keep the old state; harmless */
+	if (!mpolcg_spares_alloc(cg, &sp)) {
+		mpolcg_propagate(cg, &sp);
+		mpolcg_spares_free(&sp);
+	}
+	mpolcg_update_in_use(cg);
+	mutex_unlock(&mpolcg_mutex);
+	mpol_put(old_pol);
+}
+
+static void mpolcg_css_free(struct cgroup_subsys_state *css)
+{
+	struct mpol_cgroup *cg = css_mpolcg(css);
+	struct mpolcg_eff *eff = rcu_dereference_protected(cg->eff, true);
+
+	/* freed a grace period after the last task left */
+	if (eff) {
+		mpol_put(eff->pol);
+		kfree(eff);
+	}
+	mpol_put(cg->pol);
+	kfree(cg->weights);
+	kfree(cg);
+}
+
+/* Restart the interleave cursor of @task. */
+static void mpolcg_reset_il(struct task_struct *task)
+{
+	WRITE_ONCE(task->il_prev, MAX_NUMNODES - 1);
+	WRITE_ONCE(task->il_weight, 0);
+}
+
+static void mpolcg_attach(struct cgroup_taskset *tset)
+{
+	struct cgroup_subsys_state *css;
+	struct task_struct *task;
+
+	/*
+	 * Only the moved tasks are touched: the policy itself is looked up
+	 * at their next allocation.
+	 */
+	cgroup_taskset_for_each(task, css, tset)
+		mpolcg_reset_il(task);
+}
+
+static void mpolcg_fork(struct task_struct *task)
+{
+	mpolcg_reset_il(task);
+}
+
+/**
+ * mpolcg_task_free() - Drop the policy reference of a dead task.
+ * @p: the task, freed by __put_task_struct()
+ *
+ * Context: Any context but NMI.
+ */
+void mpolcg_task_free(struct task_struct *p)
+{
+	mpol_put(p->mpolcg_policy);
+	p->mpolcg_policy = NULL;
+}
+
+struct cgroup_subsys mpol_cgrp_subsys = {
+	.css_alloc	= mpolcg_css_alloc,
+	.css_online	= mpolcg_css_online,
+	.css_offline	= mpolcg_css_offline,
+	.css_free	= mpolcg_css_free,
+	.attach		= mpolcg_attach,
+	.fork		= mpolcg_fork,
+	.dfl_cftypes	= mpolcg_files,
+	.threaded	= true,
+};
