@@ -20,7 +20,7 @@ struct task_struct;
 
 DECLARE_STATIC_KEY_FALSE(mpolcg_in_use);
 
-struct mempolicy *__mpolcg_task_policy(struct task_struct *p);
+struct mempolicy *__mpolcg_task_policy(struct task_struct *p, bool swap);
 const u8 *__mpolcg_il_weights(void);
 void mpolcg_count_fallback(void);
 void mpolcg_task_free(struct task_struct *p);
@@ -29,9 +29,10 @@ void mpolcg_task_free(struct task_struct *p);
  * mpolcg_task_policy() - The cgroup policy a task without its own uses.
  * @p: the task; current, or a task whose alloc_lock the caller holds.
  *
- * For current, the result is referenced by the task itself and stays valid
- * until current's next call; for another task it stays valid while the
- * caller holds task_lock(@p).
+ * This is the lookup at the start of an allocation.  For current, the
+ * result is referenced by the task itself and stays valid until the
+ * allocation ends, however long it sleeps; for another task it stays valid
+ * while the caller holds task_lock(@p).
  *
  * Context: Any context but interrupts.
  * Return: the cgroup's effective policy, or %NULL for the system default.
@@ -39,7 +40,25 @@ void mpolcg_task_free(struct task_struct *p);
 static inline struct mempolicy *mpolcg_task_policy(struct task_struct *p)
 {
 	if (static_branch_unlikely(&mpolcg_in_use))
-		return __mpolcg_task_policy(p);
+		return __mpolcg_task_policy(p, true);
+	return NULL;
+}
+
+/**
+ * mpolcg_task_policy_peek() - Like mpolcg_task_policy(), for a look that
+ * may happen inside an allocation of @p (OOM, slab, hugetlb).
+ * @p: the task
+ *
+ * It never releases the policy an allocation in progress is using.
+ *
+ * Context: rcu_read_lock() or task_lock(@p) held; the result is valid
+ * until it is dropped.
+ * Return: the cgroup's effective policy, or %NULL for the system default.
+ */
+static inline struct mempolicy *mpolcg_task_policy_peek(struct task_struct *p)
+{
+	if (static_branch_unlikely(&mpolcg_in_use))
+		return __mpolcg_task_policy(p, false);
 	return NULL;
 }
 
@@ -60,6 +79,11 @@ static inline const u8 *mpolcg_il_weights(void)
 #else /* CONFIG_CGROUP_MPOL */
 
 static inline struct mempolicy *mpolcg_task_policy(struct task_struct *p)
+{
+	return NULL;
+}
+
+static inline struct mempolicy *mpolcg_task_policy_peek(struct task_struct *p)
 {
 	return NULL;
 }

@@ -42,6 +42,9 @@
 
 #define MPOLCG_WEIGHT_MAX	255
 
+/* Fallbacks notify mpol.events at most this often. */
+#define MPOLCG_NOTIFY_INTERVAL	(HZ / 10)
+
 enum mpolcg_event {
 	MPOLCG_EVENT_FALLBACK,	/* no node of an explicit list was allowed */
 	NR_MPOLCG_EVENTS,
@@ -49,6 +52,11 @@ enum mpolcg_event {
 
 static const char * const mpolcg_event_names[NR_MPOLCG_EVENTS] = {
 	[MPOLCG_EVENT_FALLBACK] = "fallback",
+};
+
+/* Per-cpu event counts of one cgroup, bumped on the allocation path. */
+struct mpolcg_events {
+	u64 ev[NR_MPOLCG_EVENTS];
 };
 
 /**
@@ -80,14 +88,18 @@ struct mpolcg_eff {
  * @weights: own weight overrides, nr_node_ids entries, 0 for none
  * @nr_weights: number of nonzero entries in @weights
  * @counted: this cgroup holds a reference on mpolcg_in_use
+ * @dead: offline; its counts moved to the parent's @events_dead
  * @eff: the effective state, published under RCU
- * @events: hierarchical event counts, for mpol.events
- * @events_local: event counts of this cgroup, for mpol.events.local
+ * @events: per-cpu event counts of this cgroup's tasks
+ * @events_dead: event counts of removed descendants
+ * @next_notify: jiffies before which events are not notified again
  * @events_file: handle for mpol.events
  * @events_local_file: handle for mpol.events.local
  *
- * @mode to @counted are protected by mpolcg_mutex; @eff is written under
- * it too.
+ * @mode to @dead are protected by mpolcg_mutex; @eff is written under it
+ * too.  The allocation path only bumps the per-cpu @events and reads
+ * @next_notify, writing it once per notification, so that a misconfigured
+ * cgroup does not turn each allocation into a shared write.
  */
 struct mpol_cgroup {
 	struct cgroup_subsys_state css;
@@ -98,9 +110,11 @@ struct mpol_cgroup {
 	u8 *weights;
 	unsigned int nr_weights;
 	bool counted;
+	bool dead;
 	struct mpolcg_eff __rcu *eff;
-	atomic64_t events[NR_MPOLCG_EVENTS];
-	atomic64_t events_local[NR_MPOLCG_EVENTS];
+	struct mpolcg_events __percpu *events;
+	atomic64_t events_dead[NR_MPOLCG_EVENTS];
+	unsigned long next_notify;
 	struct cgroup_file events_file;
 	struct cgroup_file events_local_file;
 };
@@ -162,37 +176,40 @@ static const char *mpolcg_mode_name(unsigned short mode)
 /**
  * __mpolcg_task_policy() - Look up the cgroup policy of a task.
  * @p: the task; current, or a task whose alloc_lock the caller holds
+ * @swap: this lookup starts an allocation of current
  *
- * Use mpolcg_task_policy(), which skips this while no cgroup is configured.
+ * Use mpolcg_task_policy() or mpolcg_task_policy_peek(), which skip this
+ * while no cgroup is configured.
  *
  * A sleeping allocation keeps using the policy it started with, while a
  * write may replace it at any time, so current holds a reference on the
  * policy it last used and swaps it here when its cgroup's policy changed:
  * a policy change costs each member one reference swap at its next
  * allocation, and an allocation that finds nothing changed costs only
- * the RCU lookup.  Nested allocations (direct reclaim, PF_MEMALLOC) keep
- * the policy of the allocation they interrupt, whose object they must
- * not free.
+ * the RCU lookup.  Allocations nested in another one (direct reclaim,
+ * PF_MEMALLOC) keep the policy of the allocation they interrupt, whose
+ * object they must not free; so do lookups without @swap.
  *
- * Context: Process context, any locks but not in interrupt.
+ * Context: Process context, not in interrupt.  Without @swap, or for a
+ * task other than current, rcu_read_lock() or task_lock(@p) held.
  * Return: the effective policy of @p's cgroup, %NULL for the system
  * default.
  */
-struct mempolicy *__mpolcg_task_policy(struct task_struct *p)
+struct mempolicy *__mpolcg_task_policy(struct task_struct *p, bool swap)
 {
 	struct mempolicy *pol, *old = NULL;
 	struct mpolcg_eff *eff;
 
-	if (p == current && (current->flags & PF_MEMALLOC))
+	if (p == current && swap && (current->flags & PF_MEMALLOC))
 		return current->mpolcg_policy;
 
 	rcu_read_lock();
 	eff = rcu_dereference(task_mpolcg(p)->eff);
 	pol = eff ? eff->pol : NULL;
-	if (p != current) {
+	if (p != current || !swap) {
 		/*
 		 * Replaced objects are put after a grace period, which the
-		 * caller's task_lock(p) holds off.
+		 * caller's RCU read side or task_lock(p) holds off.
 		 */
 		rcu_read_unlock();
 		return pol;
@@ -229,23 +246,24 @@ const u8 *__mpolcg_il_weights(void)
  * all outside the task's allowed nodes.
  *
  * The allocation used the allowed nodes instead.  Counted in current's
- * cgroup (mpol.events.local) and each ancestor below the root (mpol.events).
+ * cgroup: mpol.events.local shows its count, mpol.events of it and of each
+ * ancestor below the root the sum over the subtree.
  *
  * Context: Process context, any locks.
  */
 void mpolcg_count_fallback(void)
 {
 	struct mpol_cgroup *cg, *p;
+	unsigned long now = jiffies;
 
 	rcu_read_lock();
 	cg = task_mpolcg(current);
-	if (parent_mpolcg(cg)) {
-		atomic64_inc(&cg->events_local[MPOLCG_EVENT_FALLBACK]);
+	this_cpu_inc(cg->events->ev[MPOLCG_EVENT_FALLBACK]);
+	if (time_after_eq(now, READ_ONCE(cg->next_notify))) {
+		WRITE_ONCE(cg->next_notify, now + MPOLCG_NOTIFY_INTERVAL);
 		cgroup_file_notify(&cg->events_local_file);
-	}
-	for (p = cg; parent_mpolcg(p); p = parent_mpolcg(p)) {
-		atomic64_inc(&p->events[MPOLCG_EVENT_FALLBACK]);
-		cgroup_file_notify(&p->events_file);
+		for (p = cg; parent_mpolcg(p); p = parent_mpolcg(p))
+			cgroup_file_notify(&p->events_file);
 	}
 	rcu_read_unlock();
 }
@@ -489,7 +507,8 @@ static int mpolcg_parse_policy(char *buf, unsigned short *mode,
 	}
 
 	ret = nodelist_parse(list, *nodes);
-	if (ret == -ERANGE)
+	/* a number past MAX_NUMNODES, or past any integer */
+	if (ret == -ERANGE || ret == -EOVERFLOW)
 		return -ENODEV;
 	if (ret)
 		return ret;
@@ -652,24 +671,58 @@ static ssize_t mpolcg_weights_write(struct kernfs_open_file *of, char *buf,
 	return nbytes;
 }
 
-static void mpolcg_print_events(struct seq_file *sf, atomic64_t *events)
+static u64 mpolcg_events_read(struct mpol_cgroup *cg, int ev)
 {
-	int i;
+	u64 sum = 0;
+	int cpu;
 
-	for (i = 0; i < NR_MPOLCG_EVENTS; i++)
-		seq_printf(sf, "%s %lld\n", mpolcg_event_names[i],
-			   (s64)atomic64_read(&events[i]));
+	for_each_possible_cpu(cpu)
+		sum += per_cpu_ptr(cg->events, cpu)->ev[ev];
+	return sum;
+}
+
+/* The counts of @cg's subtree, removed descendants included. */
+static u64 mpolcg_events_read_hier(struct mpol_cgroup *cg, int ev)
+{
+	struct cgroup_subsys_state *pos;
+	u64 sum = 0;
+
+	lockdep_assert_held(&mpolcg_mutex);
+
+	rcu_read_lock();
+	css_for_each_descendant_pre(pos, &cg->css) {
+		struct mpol_cgroup *c = css_mpolcg(pos);
+
+		if (c->dead)
+			continue;
+		sum += mpolcg_events_read(c, ev) +
+		       atomic64_read(&c->events_dead[ev]);
+	}
+	rcu_read_unlock();
+	return sum;
 }
 
 static int mpolcg_events_show(struct seq_file *sf, void *v)
 {
-	mpolcg_print_events(sf, css_mpolcg(seq_css(sf))->events);
+	struct mpol_cgroup *cg = css_mpolcg(seq_css(sf));
+	int i;
+
+	mutex_lock(&mpolcg_mutex);
+	for (i = 0; i < NR_MPOLCG_EVENTS; i++)
+		seq_printf(sf, "%s %llu\n", mpolcg_event_names[i],
+			   mpolcg_events_read_hier(cg, i));
+	mutex_unlock(&mpolcg_mutex);
 	return 0;
 }
 
 static int mpolcg_events_local_show(struct seq_file *sf, void *v)
 {
-	mpolcg_print_events(sf, css_mpolcg(seq_css(sf))->events_local);
+	struct mpol_cgroup *cg = css_mpolcg(seq_css(sf));
+	int i;
+
+	for (i = 0; i < NR_MPOLCG_EVENTS; i++)
+		seq_printf(sf, "%s %llu\n", mpolcg_event_names[i],
+			   mpolcg_events_read(cg, i));
 	return 0;
 }
 
@@ -718,11 +771,15 @@ mpolcg_css_alloc(struct cgroup_subsys_state *parent_css)
 	if (!cg)
 		return ERR_PTR(-ENOMEM);
 	cg->weights = kzalloc(nr_node_ids, GFP_KERNEL);
-	if (!cg->weights) {
+	cg->events = alloc_percpu(struct mpolcg_events);
+	if (!cg->weights || !cg->events) {
+		free_percpu(cg->events);
+		kfree(cg->weights);
 		kfree(cg);
 		return ERR_PTR(-ENOMEM);
 	}
 	cg->mode = MPOLCG_INHERIT;
+	cg->next_notify = jiffies;
 	return &cg->css;
 }
 
@@ -749,15 +806,24 @@ static int mpolcg_css_online(struct cgroup_subsys_state *css)
  * @css: the css of the cgroup
  *
  * Tasks that still linger in it (exiting ones) use the parent's policy and
- * weights from their next allocation.  It has no online children left.
+ * weights from their next allocation, and its event counts move to the
+ * parent.  It has no online children left.
  */
 static void mpolcg_css_offline(struct cgroup_subsys_state *css)
 {
 	struct mpol_cgroup *cg = css_mpolcg(css);
+	struct mpol_cgroup *parent = parent_mpolcg(cg);
 	struct mempolicy *old_pol;
 	struct mpolcg_spares sp;
+	int i;
 
 	mutex_lock(&mpolcg_mutex);
+	/* keep the counts in the parent's mpol.events */
+	for (i = 0; i < NR_MPOLCG_EVENTS; i++)
+		atomic64_add(mpolcg_events_read(cg, i) +
+			     atomic64_read(&cg->events_dead[i]),
+			     &parent->events_dead[i]);
+	cg->dead = true;
 	old_pol = cg->pol;
 	cg->pol = NULL;
 	cg->mode = MPOLCG_INHERIT;
@@ -786,6 +852,7 @@ static void mpolcg_css_free(struct cgroup_subsys_state *css)
 		kfree(eff);
 	}
 	mpol_put(cg->pol);
+	free_percpu(cg->events);
 	kfree(cg->weights);
 	kfree(cg);
 }
