@@ -534,7 +534,11 @@ static ssize_t mpolcg_policy_write(struct kernfs_open_file *of, char *buf,
 
 	if (memchr(buf, '\0', nbytes))
 		return -EINVAL;
-	ret = mpolcg_parse_policy(strstrip(buf), &mode, &all_nodes, &nodes);
+	buf = strstrip(buf);
+	/* one value: no line break or blank inside it */
+	if (strpbrk(buf, " \t\n\r\v\f"))
+		return -EINVAL;
+	ret = mpolcg_parse_policy(buf, &mode, &all_nodes, &nodes);
 	if (ret)
 		return ret;
 
