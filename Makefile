@@ -9,7 +9,7 @@
 
 SHELL := /bin/bash
 H := harness
-export TESTS DEBUG ACCEL JOBS VM_TIMEOUT TEST_TIMEOUT QEMU_EXTRA KERNEL_CMDLINE_EXTRA
+export TESTS DEBUG STOCK ACCEL JOBS VM_TIMEOUT TEST_TIMEOUT QEMU_EXTRA KERNEL_CMDLINE_EXTRA
 
 .PHONY: all check demo shell build deps prepare series clean help
 all: check

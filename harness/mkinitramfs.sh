@@ -25,6 +25,8 @@ done <"$ART/selftests.list"
 cp "$ART/bin/wi_demo" "$R/harness/bin/"
 echo "root:x:0:0:root:/root:/bin/sh" >"$R/etc/passwd"
 echo "root:x:0:" >"$R/etc/group"
+printf "127.0.0.1 localhost\n::1 localhost\n" >"$R/etc/hosts"
+echo "hosts: files" >"$R/etc/nsswitch.conf"
 chmod 755 "$R/init" "$R"/harness/*.sh
 find "$R/harness/tests.d" -name '*.sh' -exec chmod 755 {} +
 

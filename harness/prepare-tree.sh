@@ -5,9 +5,8 @@
 # files the series touched last time but not now are restored from pristine.
 . "$(dirname "$0")/lib/common.sh"
 
-SERIES=$ROOT/patches/series
-STATE=$BUILD/state
-STAGE=$BUILD/stage
+SERIES=$SERIES_FILE
+STAGE=$LINUX.stage
 mkdir -p "$STATE"
 kver=$(kernel_pkg_version)
 
@@ -23,7 +22,7 @@ fi
 
 # 2. build tree: a full copy of pristine, made once
 if [[ ! -f $LINUX/.harness-pristine || $(cat "$LINUX/.harness-pristine") != "$kver" ]]; then
-	log "copying build/pristine to build/linux"
+	log "copying build/pristine to ${LINUX#"$ROOT"/}"
 	rm -rf "$LINUX" "$LINUX.tmp" "$STATE/touched.list"
 	cp -a "$PRISTINE" "$LINUX.tmp"
 	mv "$LINUX.tmp" "$LINUX"
@@ -40,10 +39,10 @@ if [[ -f $SERIES ]]; then
 		read -r -a f <<<"$line" || true
 		((${#f[@]})) || continue
 		p=$ROOT/patches/${f[0]}
-		[[ -f $p ]] || die "patches/series:$lineno: patch file patches/${f[0]} not found"
+		[[ -f $p ]] || die "${SERIES#"$ROOT"/}:$lineno: patch file patches/${f[0]} not found"
 		patches+=("$p")
 		for nf in "${f[@]:1}"; do
-			[[ -f $ROOT/$nf ]] || die "patches/series:$lineno: new file '$nf' (listed for ${f[0]}) not found in the repository"
+			[[ -f $ROOT/$nf ]] || die "${SERIES#"$ROOT"/}:$lineno: new file '$nf' (listed for ${f[0]}) not found in the repository"
 			[[ -z ${seen_new[$nf]:-} ]] && newfiles+=("$nf")
 			seen_new[$nf]=1
 		done
@@ -112,4 +111,4 @@ if [[ -f $STATE/touched.list ]]; then
 fi
 mv "$STATE/touched.new" "$STATE/touched.list"
 rm -rf "$STAGE"
-log "build/linux ready ($changed file(s) changed)"
+log "${LINUX#"$ROOT"/} ready ($changed file(s) changed)"

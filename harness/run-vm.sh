@@ -25,7 +25,7 @@ INITRD=$ART/initramfs.cpio.gz
 [[ -f $KERNEL && -f $INITRD ]] || die "kernel or initramfs missing; run 'make build' first"
 
 # a sparse swap disk (test_memcontrol swap tests)
-SWAP=$ART/swap.img
+SWAP=$ART/swap-$mode.img
 [[ -f $SWAP ]] || truncate -s 512M "$SWAP"
 
 case "$ACCEL" in

@@ -13,14 +13,30 @@ KTARBALL=/usr/src/linux-source-6.12.tar.xz
 ARCH=x86_64
 export ARCH
 
+# STOCK=1: the stock kernel without the series, in its own source and object
+# trees (build/linux-stock, build/obj-stock), to triage upstream failures.
+STOCK=${STOCK:-0}
 DEBUG=${DEBUG:-0}
-if [[ "$DEBUG" == 1 ]]; then
-	OBJ=$BUILD/obj-debug
-	VARIANT=debug
+SERIES_FILE=$ROOT/patches/series
+if [[ "$STOCK" == 1 ]]; then
+	LINUX=$BUILD/linux-stock
+	STATE=$BUILD/state-stock
+	SERIES_FILE=/dev/null
+	sfx=-stock
 else
-	OBJ=$BUILD/obj
-	VARIANT=default
+	STATE=$BUILD/state
+	sfx=
 fi
+if [[ "$DEBUG" == 1 ]]; then
+	OBJ=$BUILD/obj$sfx-debug
+	VARIANT=debug$sfx
+else
+	OBJ=$BUILD/obj$sfx
+	VARIANT=default$sfx
+fi
+unset sfx
+# logs of the default variant in build/logs, others in build/logs/<variant>
+[[ $VARIANT == default ]] || LOGS=$LOGS/$VARIANT
 # Everything that depends on the kernel build (selftests, initramfs) lives
 # next to the object dir so DEBUG=1 never clobbers the normal build.
 ART=$OBJ/harness
