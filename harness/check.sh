@@ -23,12 +23,18 @@ if [[ -n ${TESTS:-} ]]; then
 	done
 else
 	sel=("${all[@]}")
-	# default exclusions (harness/tests.conf: "name reason...")
-	while read -r name reason; do
-		[[ -z $name || $name == \#* ]] && continue
-		printf '%s\t%s\n' "$name" "$reason" >>"$excl"
-	done <"$HARNESS_DIR/tests.conf"
 fi
+# harness/tests.conf: "exclude NAME REASON" (default runs only) and
+# "retry NAME ATTEMPTS REASON"
+retry=()
+while read -r kw name rest; do
+	case "$kw" in
+	'' | \#*) ;;
+	exclude) [[ -n ${TESTS:-} ]] || printf '%s\t%s\n' "$name" "$rest" >>"$excl" ;;
+	retry) retry+=("$name:${rest%% *}") ;;
+	*) die "harness/tests.conf: unknown keyword '$kw'" ;;
+	esac
+done <"$HARNESS_DIR/tests.conf"
 run=()
 for t in "${sel[@]}"; do
 	cut -f1 "$excl" | grep -qx -- "$t" || run+=("$t")
@@ -36,7 +42,7 @@ done
 log "tests: ${sel[*]}"
 list=$(IFS=,; echo "${run[*]}")
 
-"$HARNESS_DIR/run-vm.sh" check "$list"
+"$HARNESS_DIR/run-vm.sh" check "$list" "$(IFS=,; echo "${retry[*]}")"
 tv=$((SECONDS - t0 - tb))
 
 rc=0

@@ -3,7 +3,7 @@
 . "$(dirname "$0")/lib/common.sh"
 
 PKGS=(build-essential flex bison bc libelf-dev libssl-dev ccache cpio dwarves
-      rsync kmod patch git xz-utils gzip perl coreutils
+      rsync kmod patch git e2fsprogs xz-utils gzip perl coreutils
       qemu-system-x86 busybox-static "$KPKG")
 
 missing=()

@@ -1,7 +1,8 @@
 #!/bin/bash
-# Boot the VM: run-vm.sh MODE [TESTS]
+# Boot the VM: run-vm.sh MODE [TESTS [RETRY]]
 #   MODE check: console (ttyS0) -> logs/check-console.log, results (ttyS1)
-#               -> logs/check-results.log; TESTS = comma-separated list
+#               -> logs/check-results.log; TESTS = comma-separated list,
+#               RETRY = "name:N,..." (rerun a failing test, N attempts)
 #   MODE demo:  console -> logs/demo-console.log, demo output -> stdout
 #   MODE shell: interactive shell on stdio (console)
 # Env: ACCEL=tcg|kvm (default tcg), VM_TIMEOUT (secs, whole VM),
@@ -9,8 +10,9 @@
 . "$(dirname "$0")/lib/common.sh"
 . "$HARNESS_DIR/topology.sh"
 
-mode=${1:?usage: run-vm.sh check|demo|shell [TESTS]}
+mode=${1:?usage: run-vm.sh check|demo|shell [TESTS [RETRY]]}
 tests=${2:-}
+retry=${3:-}
 ACCEL=${ACCEL:-tcg}
 TEST_TIMEOUT=${TEST_TIMEOUT:-600}
 case "$mode" in
@@ -24,8 +26,15 @@ KERNEL=$OBJ/arch/x86/boot/bzImage
 INITRD=$ART/initramfs.cpio.gz
 [[ -f $KERNEL && -f $INITRD ]] || die "kernel or initramfs missing; run 'make build' first"
 
-# a sparse swap disk (test_memcontrol swap tests)
+# Disks (virtio, found in the guest by serial): "root", a fresh ext4 image of
+# the initramfs tree that the guest switches to (upstream memcg/kmem tests
+# need a real filesystem: reclaimable page cache and dentries), and "swap".
+ROOTIMG=$ART/root-$mode.img
 SWAP=$ART/swap-$mode.img
+rm -f "$ROOTIMG"
+truncate -s 1G "$ROOTIMG"
+mkfs.ext4 -q -F -L mpolroot -E lazy_itable_init=0,lazy_journal_init=0 \
+	-d "$ART/initramfs-root" "$ROOTIMG" || die "mkfs.ext4 of the guest root image failed"
 [[ -f $SWAP ]] || truncate -s 512M "$SWAP"
 
 case "$ACCEL" in
@@ -39,6 +48,7 @@ esac
 mapfile -t topo < <(topology_qemu_args)
 cmdline="console=ttyS0,115200 panic=-1 hmode=$mode htimeout=$TEST_TIMEOUT"
 [[ -n $tests ]] && cmdline+=" htests=$tests"
+[[ -n $retry ]] && cmdline+=" hretry=$retry"
 [[ $mode == demo ]] && cmdline+=" quiet"
 [[ -n ${KERNEL_CMDLINE_EXTRA:-} ]] && cmdline+=" $KERNEL_CMDLINE_EXTRA"
 
@@ -55,7 +65,10 @@ esac
 qemu=(qemu-system-x86_64 "${accel[@]}" "${topo[@]}"
 	-nodefaults -display none -no-reboot
 	"${serial[@]}"
-	-drive "file=$SWAP,if=virtio,format=raw,cache=unsafe"
+	-drive "file=$ROOTIMG,if=none,id=root,format=raw,cache=unsafe"
+	-device virtio-blk-pci,drive=root,serial=root
+	-drive "file=$SWAP,if=none,id=swap,format=raw,cache=unsafe"
+	-device virtio-blk-pci,drive=swap,serial=swap
 	-kernel "$KERNEL" -initrd "$INITRD" -append "$cmdline")
 # shellcheck disable=SC2206
 [[ -n ${QEMU_EXTRA:-} ]] && qemu+=($QEMU_EXTRA)
