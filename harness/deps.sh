@@ -4,7 +4,7 @@
 
 PKGS=(build-essential flex bison bc libelf-dev libssl-dev ccache cpio dwarves
       rsync kmod patch git e2fsprogs xz-utils gzip perl coreutils
-      qemu-system-x86 busybox-static "$KPKG")
+      python3 python3-ply python3-git qemu-system-x86 busybox-static "$KPKG")
 
 missing=()
 for p in "${PKGS[@]}"; do

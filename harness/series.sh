@@ -47,7 +47,7 @@ fi
 log "series: ${#lines[@]} commit(s)"
 
 git_ am --abort >/dev/null 2>&1 || true
-git_ checkout -q -f -B series pristine
+git_ checkout -q -f -B series refs/tags/pristine
 git_ clean -q -f -d -x -e .harness-pristine
 for line in "${lines[@]}"; do
 	read -r -a f <<<"$line"
@@ -83,21 +83,23 @@ fi
 
 rm -rf "$OUT"
 mkdir -p "$OUT"
-n=$(git_ rev-list --count pristine..series)
+n=$(git_ rev-list --count refs/tags/pristine..series)
 if ((n == 0)); then
 	log "series is empty: nothing to export"
 	exit 0
 fi
-git_ format-patch -q --cover-letter --thread -o "$OUT" pristine..series
+git_ format-patch -q --cover-letter --thread --subject-prefix="RFC PATCH" -o "$OUT" refs/tags/pristine..series
 cl=$(ls "$OUT"/0000-cover-letter.patch)
-awk -v subj="$subject" -v body="$body" '
-	/\*\*\* SUBJECT HERE \*\*\*/ { sub(/\*\*\* SUBJECT HERE \*\*\*/, subj) }
-	/^\*\*\* BLURB HERE \*\*\*$/ { print body; next }
+# ENVIRON, not -v: awk -v would turn the body's backslash escapes into
+# characters
+SUBJ="$subject" BODY="$body" awk '
+	/\*\*\* SUBJECT HERE \*\*\*/ { sub(/\*\*\* SUBJECT HERE \*\*\*/, ENVIRON["SUBJ"]) }
+	/^\*\*\* BLURB HERE \*\*\*$/ { print ENVIRON["BODY"]; next }
 	{ print }' "$cl" >"$cl.tmp" && mv "$cl.tmp" "$cl"
 log "exported $n patch(es) + cover letter to ${OUT#"$ROOT"/}/"
 
 # verify: the export applies with git am onto pristine and gives the same tree
-git_ checkout -q -f -B series-verify pristine
+git_ checkout -q -f -B series-verify refs/tags/pristine
 if ! git_ am -q --empty=keep $(ls "$OUT"/*.patch | grep -v /0000-cover-letter.patch) >"$LOGS/series-verify.log" 2>&1; then
 	cat "$LOGS/series-verify.log" >&2
 	git_ am --abort >/dev/null 2>&1 || true
@@ -111,6 +113,6 @@ git_ checkout -q -f series
 for p in "$OUT"/0*.patch; do
 	[[ $p == */0000-cover-letter.patch ]] && continue
 	echo "== checkpatch.pl --strict $(basename "$p")"
-	(cd "$G" && ./scripts/checkpatch.pl --strict --terse --show-types "$p" 2>&1 || true) | sed 's/^/   /'
+	(cd "$G" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --terse --show-types "$p" 2>&1 || true) | sed 's/^/   /'
 done | tee "$LOGS/series-checkpatch.log"
 log "checkpatch results in ${LOGS#"$ROOT"/}/series-checkpatch.log (not fatal yet)"
