@@ -4,6 +4,8 @@
 #                TEST_GEN_PROGS or harness/guest/tests.d/NAME.sh)
 #   DEBUG=1      use the debug config (build/obj-debug)
 #   ACCEL=kvm    use KVM instead of TCG
+#   EXTRA_TESTS_DIR=dir  also put dir/*.sh in the guest as tests (ad hoc
+#                debugging scripts that are not part of the repository)
 . "$(dirname "$0")/lib/common.sh"
 
 t0=$SECONDS
@@ -13,7 +15,7 @@ t0=$SECONDS
 tb=$((SECONDS - t0))
 
 # the test list: every selftest program + harness/guest/tests.d/*.sh
-mapfile -t all < <({ for f in "$HARNESS_DIR"/guest/tests.d/*.sh; do [[ -e $f ]] && basename "$f" .sh; done; cat "$ART/selftests.list"; })
+mapfile -t all < <({ for f in "$HARNESS_DIR"/guest/tests.d/*.sh ${EXTRA_TESTS_DIR:+"$EXTRA_TESTS_DIR"/*.sh}; do [[ -e $f ]] && basename "$f" .sh; done; cat "$ART/selftests.list"; })
 excl=$ART/excluded.tsv
 : >"$excl"
 if [[ -n ${TESTS:-} ]]; then
@@ -48,6 +50,7 @@ tv=$((SECONDS - t0 - tb))
 rc=0
 awk -f "$HARNESS_DIR/lib/report.awk" -v tests="${sel[*]}" -v excluded_file="$excl" \
 	-v known_file="$HARNESS_DIR/known-issues.txt" -v console="$LOGS/check-console.log" \
+	-v patterns="$HARNESS_DIR/lib/bad-kernel-log.ere" \
 	-v timeout_s="${TEST_TIMEOUT:-600}" \
 	"$LOGS/check-results.log" >"$LOGS/check.tap" || rc=$?
 {

@@ -17,6 +17,9 @@ cp "$HARNESS_DIR/guest/run-tests.sh" "$HARNESS_DIR/guest/demo.sh" "$R/harness/"
 if compgen -G "$HARNESS_DIR/guest/tests.d/*.sh" >/dev/null; then
 	cp "$HARNESS_DIR"/guest/tests.d/*.sh "$R/harness/tests.d/"
 fi
+if [[ -n ${EXTRA_TESTS_DIR:-} ]] && compgen -G "$EXTRA_TESTS_DIR/*.sh" >/dev/null; then
+	cp "$EXTRA_TESTS_DIR"/* "$R/harness/tests.d/"
+fi
 topology_guest_env >"$R/harness/topology.env"
 while IFS= read -r t; do
 	[[ -x $ART/selftests/$t ]] || die "selftest $t was not built (see $LOGS/selftests-$VARIANT.log)"

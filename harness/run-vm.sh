@@ -79,6 +79,11 @@ log "booting VM ($ACCEL, mode $mode, timeout ${VM_TIMEOUT}s); console: ${console
 rc=0
 if [[ $mode == shell ]]; then
 	timeout --foreground -k 10 "$VM_TIMEOUT" "${qemu[@]}" || rc=$?
+elif [[ $mode == demo ]]; then
+	set +e
+	timeout -k 10 "$VM_TIMEOUT" "${qemu[@]}" </dev/null | tr -d '\r' | tee "$results"
+	rc=${PIPESTATUS[0]}
+	set -e
 else
 	timeout -k 10 "$VM_TIMEOUT" "${qemu[@]}" </dev/null || rc=$?
 fi
@@ -88,5 +93,14 @@ if ((rc == 124 || rc == 137)); then
 elif ((rc != 0)); then
 	log "qemu exited with status $rc (see ${console#"$ROOT"/})"
 	echo "### HARNESS: QEMU EXIT $rc" >>"$results"
+fi
+if [[ $mode == demo ]]; then
+	if bad=$(grep -E -f "$HARNESS_DIR/lib/bad-kernel-log.ere" "$console"); then
+		echo "kernel log: NOT clean (${console#"$ROOT"/}):"
+		sed 's/^/  /' <<<"$bad"
+		exit 1
+	fi
+	((rc == 0)) || exit 1
+	echo "kernel log: clean (${console#"$ROOT"/})"
 fi
 exit 0

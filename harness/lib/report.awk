@@ -1,9 +1,10 @@
 # Merge the guest's framed TAP output into one TAP stream.
 # Usage: awk -f report.awk -v tests="a b c" -v excluded_file=F -v known_file=K \
-#            -v console=C -v timeout_s=S RESULTS
+#            -v console=C -v patterns=P -v timeout_s=S RESULTS
 # excluded_file: lines "name<TAB>reason" of tests not run (reported as SKIP)
 # known_file:    harness/known-issues.txt ("binary subtest reason...")
 # console:       guest console log, scanned for kernel warnings
+# patterns:      harness/lib/bad-kernel-log.ere (one extended regexp a line)
 # Prints TAP; the last line is "N passed, N failed, N skipped". Exit 1 on
 # any failure.
 function add(t, res, name, directive) {
@@ -133,7 +134,8 @@ END {
 	if (!done && vmerr == "" && n > 0) vmerr = "guest never reported completion; "
 	# kernel log check
 	bad = 0
-	pat = "WARNING:|BUG:|BUG kmalloc|Oops|general protection fault|kernel BUG at|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|KASAN|UBSAN|Kernel panic|self-detected stall|rcu: INFO|blocked for more than|soft lockup|hard LOCKUP|kmemleak: [0-9]+ new suspected|list_add corruption|list_del corruption"
+	pat = ""
+	while ((getline l < patterns) > 0) if (l != "") pat = pat (pat == "" ? "" : "|") l
 	while ((getline l < console) > 0) {
 		sub(/\r$/, "", l)
 		if (l ~ pat) { bad++; if (bad <= 40) badlines[bad] = l }
