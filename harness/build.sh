@@ -4,8 +4,7 @@
 . "$(dirname "$0")/lib/common.sh"
 . "$HARNESS_DIR/lib/config.sh"
 
-exec 9>"$BUILD/.build.lock"
-flock -n 9 || { log "another harness build is running; waiting"; flock 9; }
+build_lock
 
 kver=$(kernel_pkg_version)
 {

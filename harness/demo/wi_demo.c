@@ -2,7 +2,7 @@
 /*
  * wi_demo: show where anonymous pages land, per NUMA node.
  *
- *   wi_demo [-w] [-n PAGES] [-g GOFILE] [-l LABEL]
+ *   wi_demo [-w] [-n PAGES] [-g GOFILE] [-l LABEL] [-L LABEL2]
  *
  *   -w         set MPOL_WEIGHTED_INTERLEAVE on all nodes for this task
  *              (default: do not touch the task policy, so the cgroup's
@@ -11,7 +11,8 @@
  *   -g GOFILE  after phase 1, create GOFILE.ready, wait until GOFILE
  *              exists, then run phase 2
  *              (new pages allocated by the same, still running task)
- *   -l LABEL   label for the table
+ *   -l LABEL   label for the table (phase 1)
+ *   -L LABEL   label for phase 2 (default: LABEL + " (phase 2)")
  *
  * Node of each page is queried with move_pages(2) (nodes == NULL).
  * Statically linked, raw syscalls only: no libnuma needed.
@@ -71,13 +72,13 @@ static int phase(int npages, const char *label)
 			other++;
 	}
 
-	printf("  %-34s", label);
+	printf("  %-40s", label);
 	for (n = 0; n < MAX_NODES; n++)
 		if (counts[n])
 			printf(" N%d=%-5ld", n, counts[n]);
 	if (other)
 		printf(" ?=%ld", other);
-	printf("\n  %-34s", "  ratio (pages / min):");
+	printf("\n  %-40s", "  ratio to the smallest:");
 	{
 		long min = 0;
 
@@ -98,19 +99,20 @@ static int phase(int npages, const char *label)
 
 int main(int argc, char **argv)
 {
-	const char *gofile = NULL, *label = "pages per node:";
+	const char *gofile = NULL, *label = "pages per node", *label2 = NULL;
 	int npages = 1200, set_policy = 0, opt;
-	char label2[256];
+	char buf2[256];
 
 	page_size = sysconf(_SC_PAGESIZE);
-	while ((opt = getopt(argc, argv, "wn:g:l:")) != -1) {
+	while ((opt = getopt(argc, argv, "wn:g:l:L:")) != -1) {
 		switch (opt) {
 		case 'w': set_policy = 1; break;
 		case 'n': npages = atoi(optarg); break;
 		case 'g': gofile = optarg; break;
 		case 'l': label = optarg; break;
+		case 'L': label2 = optarg; break;
 		default:
-			fprintf(stderr, "usage: %s [-w] [-n PAGES] [-g GOFILE] [-l LABEL]\n", argv[0]);
+			fprintf(stderr, "usage: %s [-w] [-n PAGES] [-g GOFILE] [-l LABEL] [-L LABEL2]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -149,7 +151,10 @@ int main(int argc, char **argv)
 		fflush(stdout);
 		while (stat(gofile, &st))
 			usleep(20000);
-		snprintf(label2, sizeof(label2), "%s (after change)", label);
+		if (!label2) {
+			snprintf(buf2, sizeof(buf2), "%s (phase 2)", label);
+			label2 = buf2;
+		}
 		if (phase(npages, label2))
 			return 1;
 	}

@@ -37,12 +37,12 @@ show_weights() { for f in $WI/node*; do printf '  %s=%s' "${f##*/}" "$(cat $f)";
 show_weights
 
 hdr "task policy: set_mempolicy(MPOL_WEIGHTED_INTERLEAVE) with the global weights"
-wi_demo -w -n $PAGES -l "weights as booted:"
+wi_demo -w -n $PAGES -l "weights as booted"
 echo 3 >$WI/node0; echo 1 >$WI/node1; echo 1 >$WI/node2; echo 1 >$WI/node3
 printf '  set global weights 3:1:1:1 ->'; show_weights
-wi_demo -w -n $PAGES -l "global weights 3:1:1:1:"
+wi_demo -w -n $PAGES -l "global weights 3:1:1:1"
 echo "  (no policy set: default local allocation)"
-wi_demo -n $PAGES -l "no task policy:"
+wi_demo -n $PAGES -l "no task policy"
 
 hdr "cgroup policy (mpol controller)"
 if ! grep -qw mpol $CG/cgroup.controllers; then
@@ -61,7 +61,7 @@ for f in mpol.policy mpol.weights mpol.policy.effective mpol.weights.effective; 
 done
 echo "  running wi_demo in cgroup 'demo' WITHOUT a task policy:"
 rm -f /tmp/go /tmp/go.ready
-sh -c "echo \$\$ > $CG/demo/cgroup.procs && exec wi_demo -n $PAGES -g /tmp/go -l 'cgroup demo, weights 0:3 1:1 2:1:'" &
+sh -c "echo \$\$ > $CG/demo/cgroup.procs && exec wi_demo -n $PAGES -g /tmp/go -l 'cgroup weights 0:3 1:1 2:1 (3: global 1)' -L 'same task after: 0:1 1:1 2:4 (3: global 1)'" &
 pid=$!
 # wait for phase 1 to finish
 i=0

@@ -68,6 +68,15 @@ run_logged() {
 	fi
 }
 
+# One kernel build at a time on this machine (2 cores), across clones too:
+# a machine-wide lock, then this build dir's lock.
+build_lock() {
+	exec 8>"${MPOL_BUILD_LOCK:-/tmp/mpol-harness-build.lock}"
+	flock -n 8 || { log "another mpol kernel build runs on this machine; waiting"; flock 8; }
+	exec 9>"$BUILD/.build.lock"
+	flock -n 9 || { log "another harness build is running; waiting"; flock 9; }
+}
+
 kmake() {
 	make -C "$LINUX" O="$OBJ" ARCH="$ARCH" CC="ccache gcc" HOSTCC="ccache gcc" \
 		-j"$JOBS" "$@"
