@@ -3,19 +3,20 @@
 #   make check [TESTS="test_mpol"] [DEBUG=1] [ACCEL=kvm]   build, boot, run tests (TAP)
 #   make demo                                              boot and run harness/guest/demo.sh
 #   make shell                                             boot to an interactive shell
+#   make bench [BENCH_REPS=7] [BENCH_ICOUNT=0]             benchmarks -> bench/RESULTS.md
 #   make build                                             kernel + selftests + initramfs only
 #   make series                                            export the series to build/series-out/
 #   make clean                                             remove build/ (keeps ~/.ccache)
 
 SHELL := /bin/bash
 H := harness
-export TESTS DEBUG STOCK EXTRA_TESTS_DIR ACCEL JOBS VM_TIMEOUT TEST_TIMEOUT QEMU_EXTRA KERNEL_CMDLINE_EXTRA
+export TESTS DEBUG STOCK EXTRA_TESTS_DIR ACCEL JOBS VM_TIMEOUT TEST_TIMEOUT QEMU_EXTRA KERNEL_CMDLINE_EXTRA BENCH_REPS BENCH_ICOUNT BENCH_STOCK
 
-.PHONY: all check demo shell build deps prepare series clean help
+.PHONY: all check demo shell bench build deps prepare series clean help
 all: check
 
 help:
-	@sed -n '3,9p' Makefile
+	@sed -n '3,10p' Makefile
 
 check:
 	@$(H)/check.sh
@@ -25,6 +26,9 @@ demo: build
 
 shell: build
 	@$(H)/run-vm.sh shell
+
+bench: build
+	@bench/run.sh
 
 build: prepare
 	@$(H)/build.sh

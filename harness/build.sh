@@ -44,5 +44,10 @@ mkdir -p "$ART/bin"
 if [[ ! -x $ART/bin/wi_demo || $HARNESS_DIR/demo/wi_demo.c -nt $ART/bin/wi_demo ]]; then
 	gcc -static -O2 -Wall -o "$ART/bin/wi_demo" "$HARNESS_DIR/demo/wi_demo.c"
 fi
+# benchmark programs (make bench)
+for f in "$ROOT"/bench/*.c; do
+	b=$ART/bin/$(basename "$f" .c)
+	[[ -x $b && ! $f -nt $b ]] || gcc -static -O2 -Wall -o "$b" "$f"
+done
 
 "$HARNESS_DIR/mkinitramfs.sh"

@@ -26,6 +26,8 @@ while IFS= read -r t; do
 	cp "$ART/selftests/$t" "$R/harness/tests/"
 done <"$ART/selftests.list"
 cp "$ART/bin/wi_demo" "$R/harness/bin/"
+for f in "$ROOT"/bench/*.c; do cp "$ART/bin/$(basename "$f" .c)" "$R/harness/bin/"; done
+cp "$ROOT/bench/guest/bench.sh" "$R/harness/bench.sh"
 echo "root:x:0:0:root:/root:/bin/sh" >"$R/etc/passwd"
 echo "root:x:0:" >"$R/etc/group"
 printf "127.0.0.1 localhost\n::1 localhost\n" >"$R/etc/hosts"

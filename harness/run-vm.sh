@@ -5,6 +5,9 @@
 #               RETRY = "name:N,..." (rerun a failing test, N attempts)
 #   MODE demo:  console -> logs/demo-console.log, demo output -> stdout
 #   MODE shell: interactive shell on stdio (console)
+#   MODE bench: like check, the guest runs bench/guest/bench.sh (TESTS =
+#               its parts); with TCG, -icount shift=0,sleep=off unless
+#               BENCH_ICOUNT=0 (see bench/run.sh)
 # Env: ACCEL=tcg|kvm (default tcg), VM_TIMEOUT (secs, whole VM),
 #      TEST_TIMEOUT (secs, per test), QEMU_EXTRA (extra QEMU args)
 . "$(dirname "$0")/lib/common.sh"
@@ -19,6 +22,7 @@ case "$mode" in
 check) VM_TIMEOUT=${VM_TIMEOUT:-1800} ;;
 demo) VM_TIMEOUT=${VM_TIMEOUT:-600} ;;
 shell) VM_TIMEOUT=${VM_TIMEOUT:-86400} ;;
+bench) VM_TIMEOUT=${VM_TIMEOUT:-900} ;;
 *) die "unknown mode $mode" ;;
 esac
 
@@ -44,12 +48,14 @@ kvm)
 tcg) accel=(-accel tcg -cpu max) ;;
 *) die "ACCEL must be tcg or kvm" ;;
 esac
+# bench: guest time = instructions executed (deterministic, repeatable)
+[[ $mode == bench && $ACCEL == tcg && ${BENCH_ICOUNT:-1} != 0 ]] && accel+=(-icount shift=0,sleep=off)
 
 mapfile -t topo < <(topology_qemu_args)
 cmdline="console=ttyS0,115200 panic=-1 hmode=$mode htimeout=$TEST_TIMEOUT"
 [[ -n $tests ]] && cmdline+=" htests=$tests"
 [[ -n $retry ]] && cmdline+=" hretry=$retry"
-[[ $mode == demo ]] && cmdline+=" quiet"
+[[ $mode == demo || $mode == bench ]] && cmdline+=" quiet"
 [[ -n ${KERNEL_CMDLINE_EXTRA:-} ]] && cmdline+=" $KERNEL_CMDLINE_EXTRA"
 
 console=$LOGS/$mode-console.log
@@ -57,7 +63,7 @@ results=$LOGS/$mode-results.log
 : >"$console"
 : >"$results"
 case "$mode" in
-check) serial=(-serial "file:$console" -serial "file:$results") ;;
+check | bench) serial=(-serial "file:$console" -serial "file:$results") ;;
 demo) serial=(-serial "file:$console" -serial stdio) ;;
 shell) serial=(-serial mon:stdio -serial "file:$results") ;;
 esac

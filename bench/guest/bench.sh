@@ -1,0 +1,205 @@
+#!/bin/sh
+# The `make bench` driver, run inside the VM by /init (hmode=bench); its
+# output (ttyS1) is parsed on the host by bench/report.py.  Line format: see
+# bench/mpolbench.c.  Parts to run: htests (comma list, default "all"):
+#   unused  f3: default-policy faults, no mpol config anywhere (run first;
+#           the host runs it again in a boot with cgroup_disable=mpol)
+#   key     f3k: the same task, the static key off vs on (another cgroup
+#           configured), same boot
+#   hot     f1 (4 KiB and THP faults), f2 (bulk), f4 (depth)
+#   attach  f6
+#   place   f7
+#   update  f5 (spawns 5101 sleeping tasks; last)
+# Repetitions: hbench_reps=N on the kernel command line (default 7); the
+# update and attach figures use 3N.
+CG=/sys/fs/cgroup
+WI=/sys/kernel/mm/mempolicy/weighted_interleave
+B=mpolbench
+parts=${htests:-all}
+[ "$parts" = all ] && parts=unused,key,hot,attach,place,update
+REPS=7
+for arg in $(cat /proc/cmdline); do
+	case "$arg" in hbench_reps=*) REPS=${arg#hbench_reps=} ;; esac
+done
+REPS3=$((REPS * 3))
+FAULT_MIB=16	# 4096 faults of 4 KiB per rep
+THP_MIB=64	# 32 faults of 2 MiB per rep
+PTMX=200	# 200 x (open + close) of /dev/ptmx per rep
+
+has() { case ",$parts," in *",$1,"*) return 0 ;; esac; return 1; }
+info() { echo "I $*"; }
+err() { echo "E $*"; }
+t_start() { t0=$(cut -d' ' -f1 /proc/uptime); }
+t_end() { info "guest_secs $1 $(awk -v a="$t0" '{ printf "%.2f", $1 - a }' /proc/uptime)"; }
+
+# weights: set_weights DIR "N W" ... (cgroup) / set_global N=W ...
+set_weights() {
+	d=$1; shift
+	for nw in "$@"; do echo "$nw" >"$d/mpol.weights" || err "weights '$nw' -> $d"; done
+}
+set_global() {
+	for nw in "$@"; do echo "${nw#*=}" >"$WI/node${nw%%=*}" || err "sysfs weight $nw"; done
+}
+mkcg() { mkdir -p "$CG/$1" || err "mkdir $CG/$1"; }
+
+info kernel "$(uname -r)"
+info uname "$(uname -v)"
+info cmdline "$(cat /proc/cmdline)"
+info controllers "$(cat $CG/cgroup.controllers)"
+info thp "$(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || echo absent)"
+info clocksource "$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
+info nodes "$(cat /sys/devices/system/node/online)" cpus "$(cat /sys/devices/system/cpu/online)"
+mpol=0
+grep -qw mpol $CG/cgroup.controllers && mpol=1
+info mpol $mpol
+# a quiet system: no periodic writeback while measuring
+echo 0 >/proc/sys/vm/dirty_writeback_centisecs 2>/dev/null
+sync
+
+if has unused; then
+	# Nothing has touched an mpol file yet: the static key is off.
+	t_start
+	mkcg b3
+	$B ab f3 "$REPS" fault4k $FAULT_MIB name=unused,cg=$CG/b3
+	t_end unused
+fi
+
+if [ $mpol = 0 ]; then
+	echo "### DONE"
+	exit 0
+fi
+
+if has key; then
+	# The same default-policy task; between runs the parent flips the
+	# static key by configuring (or resetting) an unrelated cgroup.
+	t_start
+	mkcg b3
+	mkcg b3key
+	$B ab f3k "$REPS" fault4k $FAULT_MIB \
+		name=keyoff,cg=$CG/b3,pre=$CG/b3key/mpol.policy@inherit \
+		name=keyon,cg=$CG/b3,pre=$CG/b3key/mpol.policy@interleave:0-1
+	echo inherit >$CG/b3key/mpol.policy
+	t_end key
+fi
+
+# From here on some cgroup is configured (the static key is on), as it is
+# on any machine that uses mpol.
+mkcg keep
+echo interleave:0-1 >$CG/keep/mpol.policy
+
+if has hot; then
+	t_start
+	# f1/f2: cgroup policy + cgroup weights vs task policy + the same
+	# weights in sysfs, in an unconfigured sibling
+	set_global 0=3 1=1 2=1 3=1
+	mkcg b1cg
+	mkcg b1task
+	echo weighted-interleave:0-3 >$CG/b1cg/mpol.policy
+	set_weights $CG/b1cg "0 3" "1 1" "2 1" "3 1"
+	info f1_cg_policy "$(cat $CG/b1cg/mpol.policy.effective)" weights "$(cat $CG/b1cg/mpol.weights.effective | tr '\n' ' ')"
+	info f1_task_cgroup_policy "$(cat $CG/b1task/mpol.policy.effective)" weights "$(cat $CG/b1task/mpol.weights.effective | tr '\n' ' ')"
+	A="name=cgroup,cg=$CG/b1cg"
+	T="name=task,cg=$CG/b1task,pol=wi:0-3"
+	$B ab f1 "$REPS" fault4k $FAULT_MIB "$A" "$T"
+	case "$(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null)" in
+	*"[never]"* | "") info f1thp skipped "THP disabled or absent" ;;
+	*) $B ab f1thp "$REPS" faultthp $THP_MIB "$A" "$T" ;;
+	esac
+	$B ab f2 "$REPS" ptmx $PTMX "$A" "$T"
+	# f4: 32 levels vs 1 level, the same effective policy and weights
+	mkcg b4a
+	echo weighted-interleave:0-3 >$CG/b4a/mpol.policy
+	set_weights $CG/b4a "0 3" "1 1" "2 1" "3 1"
+	mkcg b4deep
+	echo weighted-interleave:0-3 >$CG/b4deep/mpol.policy
+	set_weights $CG/b4deep "0 3" "1 1" "2 1" "3 1"
+	d=$CG/b4deep
+	lvl=1
+	while [ $lvl -lt 32 ]; do
+		echo +mpol >$d/cgroup.subtree_control || err "subtree_control at level $lvl"
+		lvl=$((lvl + 1))
+		d=$d/l$lvl
+		mkdir $d || err "mkdir level $lvl"
+	done
+	info f4_depth "$(echo "${d#$CG/}" | tr -cd / | wc -c | awk '{ print $1 + 1 }')" policy "$(cat $d/mpol.policy.effective)" weights "$(cat $d/mpol.weights.effective | tr '\n' ' ')"
+	$B ab f4 "$REPS" fault4k $FAULT_MIB name=depth1,cg=$CG/b4a name=depth32,cg=$d
+	t_end hot
+fi
+
+if has attach; then
+	t_start
+	for c in b6a1 b6a2; do
+		mkcg $c
+		echo weighted-interleave:0-3 >$CG/$c/mpol.policy
+		set_weights $CG/$c "0 3" "1 1" "2 1" "3 1"
+	done
+	mkcg b6b1
+	mkcg b6b2
+	$B attach f6 "$REPS3" mpol@$CG/b6a1@$CG/b6a2 none@$CG/b6b1@$CG/b6b2
+	t_end attach
+fi
+
+if has place; then
+	t_start
+	mkcg b7cg
+	mkcg b7task
+	mkcg b7taskw
+	for w in 3:1:1 7:2:1 1:1:1; do
+		w0=${w%%:*}; w2=${w##*:}; w1=${w#*:}; w1=${w1%:*}
+		info f7_weights "$w" nodes 0-2
+		set_global 0=$w0 1=$w1 2=$w2
+		echo weighted-interleave:0-2 >$CG/b7cg/mpol.policy
+		set_weights $CG/b7cg "0 $w0" "1 $w1" "2 $w2"
+		set_weights $CG/b7taskw "0 $w0" "1 $w1" "2 $w2"
+		# each in a fresh process, so the cursor starts afresh; faults:
+		# 1000 pages, bulk: 100 ptmx = 200 vzalloc() of 3 pages
+		for v in "cgroup cg=$CG/b7cg" "task cg=$CG/b7task pol=wi:0-2" \
+			"task+cgweights cg=$CG/b7taskw pol=wi:0-2"; do
+			set -- $v
+			l=$1; shift
+			$B place f7 fault/$w/$l 1000 "$@"
+			$B placebulk f7 bulk/$w/$l 100 "$@"
+		done
+	done
+	set_global 0=1 1=1 2=1 3=1
+	t_end place
+fi
+
+if has update; then
+	t_start
+	pmax=$(cat /proc/sys/kernel/pid_max)
+	[ "$pmax" -lt 32768 ] && echo 32768 >/proc/sys/kernel/pid_max
+	grep -qw cpuset $CG/cgroup.subtree_control || echo +cpuset >$CG/cgroup.subtree_control
+	for n in 1 100 1000 4000; do
+		mkcg b5n$n
+		echo interleave:0-1 >$CG/b5n$n/mpol.policy
+		echo "0 2" >$CG/b5n$n/mpol.weights
+		echo 0-1 >$CG/b5n$n/cpuset.mems
+		rm -f /tmp/b5ready.$n
+		sh -c "echo \$\$ >$CG/b5n$n/cgroup.procs && exec $B spawn $n /tmp/b5ready.$n" &
+		i=0
+		while [ ! -e /tmp/b5ready.$n ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done
+		info f5_members n$n "$(wc -l <$CG/b5n$n/cgroup.procs)"
+	done
+	info f5_meminfo "$(awk '/MemTotal|MemFree/ { printf "%s %s kB ", $1, $2 }' /proc/meminfo)"
+	set --
+	for n in 1 100 1000 4000; do
+		set -- "$@" "policy/n$n@$CG/b5n$n/mpol.policy@weighted-interleave:0-3@interleave:0-1"
+	done
+	$B upd f5 "$REPS3" "$@"
+	set --
+	for n in 1 100 1000 4000; do
+		set -- "$@" "weights/n$n@$CG/b5n$n/mpol.weights@0 3@0 2"
+	done
+	$B upd f5 "$REPS3" "$@"
+	set --
+	for n in 1 100 1000 4000; do
+		set -- "$@" "cpuset.mems/n$n@$CG/b5n$n/cpuset.mems@0-3@0-1"
+	done
+	$B upd f5 "$REPS3" "$@"
+	for n in 1 100 1000 4000; do
+		echo 1 >$CG/b5n$n/cgroup.kill
+	done
+	t_end update
+fi
+echo "### DONE"
