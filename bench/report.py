@@ -59,6 +59,11 @@ def spread(xs):
                                   50.0 * (max(xs) - min(xs)) / m if m else 0)
 
 
+def rel_range(xs):
+    m = med(xs)
+    return (max(xs) - min(xs)) / m if m else 0
+
+
 rows = []      # main table
 failures = []  # figures that could not be measured
 
@@ -88,11 +93,14 @@ def ratio_row(num, title, run_a, fig_a, a, run_b, fig_b, b, target, kind,
     pair = [db[r] / da[r] for r in reps]
     r = med(list(db.values())) / med(list(da.values()))
     ok = r >= target
+    noisy = max(rel_range(list(da.values())), rel_range(list(db.values()))) > 0.05
     rows.append([num, title,
                  "%s: %s" % (a, fmt_ns(med(list(da.values())))), spread(list(da.values())),
                  "%s: %s" % (b, fmt_ns(med(list(db.values())))), spread(list(db.values())),
                  "%.4f" % r, "%.4f..%.4f" % (min(pair), max(pair)),
-                 "%s %s" % (kind, target), "met" if ok else "**MISSED**", note])
+                 "%s %s" % (kind, target),
+                 "met" if ok else ("inconclusive (spread > 5%)" if noisy else "**MISSED**"),
+                 note])
 
 
 def main():
@@ -164,7 +172,7 @@ def main():
         verdict = ("met" if r <= target else "**MISSED**") if target else "(anchor)"
         upd.append([kind] + ["%s %s" % (fmt_ns(meds[n]), "") for n in (1, 100, 1000, 4000)] +
                    ["%.3f (%.3f..%.3f)" % (r, min(pairs), max(pairs)),
-                    "%.1f ns" % per_task, "<= %s" % target if target else "-", verdict])
+                    "%.1f ns" % abs(per_task) if abs(per_task) < 0.05 else "%.1f ns" % per_task, "<= %s" % target if target else "-", verdict])
         for n in (1, 100, 1000, 4000):
             upd[-1][[1, 100, 1000, 4000].index(n) + 1] = "%s [%s]" % (fmt_ns(meds[n]), spreads[n].split(" (")[0])
 

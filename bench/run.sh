@@ -55,7 +55,7 @@ boot nompol unused "cgroup_disable=mpol"
 SOBJ=$BUILD/obj-stock
 stock_note=""
 if [[ ${BENCH_STOCK:-auto} == 1 ]]; then
-	STOCK=1 "$HARNESS_DIR/build.sh" || die "STOCK=1 build failed"
+	make -C "$ROOT" --no-print-directory build STOCK=1 || die "make build STOCK=1 failed"
 fi
 if [[ ${BENCH_STOCK:-auto} == 0 ]]; then
 	stock_note="skipped (BENCH_STOCK=0)"
