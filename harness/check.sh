@@ -8,6 +8,10 @@
 #                debugging scripts that are not part of the repository)
 . "$(dirname "$0")/lib/common.sh"
 
+# one `make check` per build variant at a time: they share the log files
+exec 7>"$LOGS/.check.lock"
+flock -n 7 || { log "another make check (${VARIANT}) is running here; waiting"; flock 7; }
+
 t0=$SECONDS
 "$HARNESS_DIR/deps.sh"
 "$HARNESS_DIR/prepare-tree.sh"

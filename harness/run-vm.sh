@@ -26,6 +26,13 @@ bench) VM_TIMEOUT=${VM_TIMEOUT:-900} ;;
 *) die "unknown mode $mode" ;;
 esac
 
+# demo/shell: one at a time per variant (disk images and logs are per mode);
+# check mode is serialized by check.sh, which also reads the logs afterwards
+if [[ $mode != check ]]; then
+	exec 7>"$LOGS/.$mode.lock"
+	flock -n 7 || { log "another make $mode is running here; waiting"; flock 7; }
+fi
+
 KERNEL=$OBJ/arch/x86/boot/bzImage
 INITRD=$ART/initramfs.cpio.gz
 [[ -f $KERNEL && -f $INITRD ]] || die "kernel or initramfs missing; run 'make build' first"

@@ -25,10 +25,27 @@ fragment_options() {
 	{ soft = 0 }' "$@"
 }
 
+# Hash of everything the generated .config depends on: the fragments, every
+# Kconfig file of the tree (the series may add some) and the tiny configs.
+config_inputs_hash() {
+	{
+		cat "$@"
+		(cd "$LINUX" && find . \( -name 'Kconfig*' -o -name 'tiny*.config' \) -type f -print0 |
+			sort -z | xargs -0 cat)
+	} | md5sum | cut -d' ' -f1
+}
+
 make_config() {
-	local frags
+	local frags sum stamp=$OBJ/.harness-config-inputs
 	mapfile -t frags < <(config_fragments)
 	mkdir -p "$OBJ"
+	sum=$(config_inputs_hash "${frags[@]}")
+	if [[ -f $OBJ/.config && -f $stamp && $(cat "$stamp") == "$sum" ]]; then
+		log "config: inputs unchanged, keeping ${OBJ#"$ROOT"/}/.config"
+		verify_config "${frags[@]}"
+		return
+	fi
+	rm -f "$stamp"
 	log "config: tinyconfig + ${frags[*]#"$ROOT"/} -> ${OBJ#"$ROOT"/}/.config"
 	{
 		kmake tinyconfig
@@ -36,6 +53,7 @@ make_config() {
 		kmake olddefconfig
 	} >"$LOGS/config-$VARIANT.log" 2>&1 || { tail -n 30 "$LOGS/config-$VARIANT.log" >&2; die "kernel config failed (log: $LOGS/config-$VARIANT.log)"; }
 	verify_config "${frags[@]}"
+	echo "$sum" >"$stamp"
 }
 
 verify_config() {
