@@ -19,6 +19,9 @@ kver=$(kernel_pkg_version)
 "$HARNESS_DIR/prepare-tree.sh" >/dev/null 2>&1 || true   # makes build/pristine if needed
 [[ -f $PRISTINE/.harness-pristine ]] || die "build/pristine missing; run 'make prepare'"
 
+# series-git is also used by harness/matrix.sh builds: take the build lock
+build_lock
+
 git_() { git -C "$G" -c user.name="mpol harness" -c user.email="mpol-harness@localhost" \
 	-c advice.detachedHead=false -c core.autocrlf=false "$@"; }
 
@@ -113,6 +116,7 @@ git_ checkout -q -f series
 for p in "$OUT"/0*.patch; do
 	[[ $p == */0000-cover-letter.patch ]] && continue
 	echo "== checkpatch.pl --strict $(basename "$p")"
-	(cd "$G" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --terse --show-types "$p" 2>&1 || true) | sed 's/^/   /'
+	out=$(cd "$G" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --terse --show-types "$p" 2>&1 || true)
+	if [[ -n $out ]]; then sed 's/^/   /' <<<"$out"; else echo "   clean (0 errors, 0 warnings, 0 checks)"; fi
 done | tee "$LOGS/series-checkpatch.log"
 log "checkpatch results in ${LOGS#"$ROOT"/}/series-checkpatch.log (not fatal yet)"
