@@ -6,17 +6,18 @@
 #   make bench [BENCH_REPS=7] [BENCH_ICOUNT=0]             benchmarks -> bench/RESULTS.md
 #   make build                                             kernel + selftests + initramfs only
 #   make series                                            export the series to build/series-out/
+#   make matrix                                            build each series commit, MPOL=n, NUMA=n
 #   make clean                                             remove build/ (keeps ~/.ccache)
 
 SHELL := /bin/bash
 H := harness
 export TESTS DEBUG STOCK EXTRA_TESTS_DIR ACCEL JOBS VM_TIMEOUT TEST_TIMEOUT QEMU_EXTRA KERNEL_CMDLINE_EXTRA BENCH_REPS BENCH_ICOUNT BENCH_STOCK
 
-.PHONY: all check demo shell bench build deps prepare series clean help
+.PHONY: all check demo shell bench build deps prepare series matrix clean help
 all: check
 
 help:
-	@sed -n '3,10p' Makefile
+	@sed -n '3,11p' Makefile
 
 check:
 	@$(H)/check.sh
@@ -41,6 +42,9 @@ deps:
 
 series: deps
 	@$(H)/series.sh
+
+matrix: series
+	@$(H)/matrix.sh
 
 clean:
 	rm -rf build

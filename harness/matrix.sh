@@ -10,7 +10,7 @@
 # Each build uses tinyconfig + harness/config/mpol.config (+ one override)
 # in its own object dir under build/matrix/, through ccache.  A step that
 # passed is stamped (by commit and config) and skipped on the next run, so
-# an interrupted run resumes.  Takes the harness build lock.
+# an interrupted run resumes.  Takes the machine-wide build lock.
 . "$(dirname "$0")/lib/common.sh"
 
 G=$BUILD/series-git
@@ -19,8 +19,7 @@ FRAG=$HARNESS_DIR/config/mpol.config
 mkdir -p "$M"
 
 [[ -d $G/.git ]] || die "build/series-git missing: run 'make series' first"
-exec 9>"$BUILD/.build.lock"
-flock -n 9 || { log "another harness build is running; waiting"; flock 9; }
+build_lock
 
 git_() { git -C "$G" -c advice.detachedHead=false "$@"; }
 mapfile -t commits < <(git_ rev-list --reverse refs/tags/pristine..series)
