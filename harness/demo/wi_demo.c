@@ -106,13 +106,25 @@ int main(int argc, char **argv)
 	page_size = sysconf(_SC_PAGESIZE);
 	while ((opt = getopt(argc, argv, "wn:g:l:L:")) != -1) {
 		switch (opt) {
-		case 'w': set_policy = 1; break;
-		case 'n': npages = atoi(optarg); break;
-		case 'g': gofile = optarg; break;
-		case 'l': label = optarg; break;
-		case 'L': label2 = optarg; break;
+		case 'w':
+			set_policy = 1;
+			break;
+		case 'n':
+			npages = atoi(optarg);
+			break;
+		case 'g':
+			gofile = optarg;
+			break;
+		case 'l':
+			label = optarg;
+			break;
+		case 'L':
+			label2 = optarg;
+			break;
 		default:
-			fprintf(stderr, "usage: %s [-w] [-n PAGES] [-g GOFILE] [-l LABEL] [-L LABEL2]\n", argv[0]);
+			fprintf(stderr,
+				"usage: %s [-w] [-n PAGES] [-g GOFILE] [-l LABEL] [-L LABEL2]\n",
+				argv[0]);
 			return 2;
 		}
 	}
