@@ -44,6 +44,15 @@ mkdir -p "$ART/bin"
 if [[ ! -x $ART/bin/wi_demo || $HARNESS_DIR/demo/wi_demo.c -nt $ART/bin/wi_demo ]]; then
 	gcc -static -O2 -Wall -o "$ART/bin/wi_demo" "$HARNESS_DIR/demo/wi_demo.c"
 fi
+# guest test programs (harness/guest/src/*.c, helpers in *.h there)
+for f in "$HARNESS_DIR"/guest/src/*.c; do
+	[[ -e $f ]] || continue
+	b=$ART/bin/$(basename "$f" .c)
+	if [[ ! -x $b || $f -nt $b || -n $(find "$HARNESS_DIR/guest/src" -name '*.h' -newer "$b") ]]; then
+		gcc -static -O2 -g -Wall -Wextra -pthread -I "$OBJ/usr/include" -o "$b" "$f" ||
+			die "building $f failed"
+	fi
+done
 # benchmark programs (make bench)
 for f in "$ROOT"/bench/*.c; do
 	b=$ART/bin/$(basename "$f" .c)

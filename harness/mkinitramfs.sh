@@ -25,8 +25,8 @@ while IFS= read -r t; do
 	[[ -x $ART/selftests/$t ]] || die "selftest $t was not built (see $LOGS/selftests-$VARIANT.log)"
 	cp "$ART/selftests/$t" "$R/harness/tests/"
 done <"$ART/selftests.list"
-cp "$ART/bin/wi_demo" "$R/harness/bin/"
-for f in "$ROOT"/bench/*.c; do cp "$ART/bin/$(basename "$f" .c)" "$R/harness/bin/"; done
+# wi_demo, the bench programs and harness/guest/src/*.c (built by build.sh)
+cp "$ART"/bin/* "$R/harness/bin/"
 cp "$ROOT/bench/guest/bench.sh" "$R/harness/bench.sh"
 echo "root:x:0:0:root:/root:/bin/sh" >"$R/etc/passwd"
 echo "root:x:0:" >"$R/etc/group"

@@ -17,9 +17,12 @@ mode=${1:?usage: run-vm.sh check|demo|shell [TESTS [RETRY]]}
 tests=${2:-}
 retry=${3:-}
 ACCEL=${ACCEL:-tcg}
-TEST_TIMEOUT=${TEST_TIMEOUT:-600}
+# STRESS_SECONDS: how long the stress test runs (default 120; soak: hours)
+STRESS_SECONDS=${STRESS_SECONDS:-120}
+[[ $STRESS_SECONDS =~ ^[0-9]+$ ]] || die "STRESS_SECONDS must be a number of seconds"
+TEST_TIMEOUT=${TEST_TIMEOUT:-$((STRESS_SECONDS > 300 ? STRESS_SECONDS + 300 : 600))}
 case "$mode" in
-check) VM_TIMEOUT=${VM_TIMEOUT:-1800} ;;
+check) VM_TIMEOUT=${VM_TIMEOUT:-$((1800 + STRESS_SECONDS))} ;;
 demo) VM_TIMEOUT=${VM_TIMEOUT:-600} ;;
 shell) VM_TIMEOUT=${VM_TIMEOUT:-86400} ;;
 bench) VM_TIMEOUT=${VM_TIMEOUT:-900} ;;
@@ -59,7 +62,7 @@ esac
 [[ $mode == bench && $ACCEL == tcg && ${BENCH_ICOUNT:-1} != 0 ]] && accel+=(-icount shift=0,sleep=off)
 
 mapfile -t topo < <(topology_qemu_args)
-cmdline="console=ttyS0,115200 panic=-1 hmode=$mode htimeout=$TEST_TIMEOUT"
+cmdline="console=ttyS0,115200 panic=-1 hmode=$mode htimeout=$TEST_TIMEOUT hstress=$STRESS_SECONDS"
 [[ -n $tests ]] && cmdline+=" htests=$tests"
 [[ -n $retry ]] && cmdline+=" hretry=$retry"
 [[ $mode == demo || $mode == bench ]] && cmdline+=" quiet"
