@@ -4,6 +4,10 @@
 # excluded_file: lines "name<TAB>reason" of tests not run (reported as SKIP)
 # known_file:    harness/known-issues.txt ("binary subtest reason...")
 # console:       guest console log, scanned for kernel warnings
+# consoles:      instead of console, "label=path ..." for several VM boots
+#                (one "kernel log clean (label)" result each)
+# parts:         number of VM boots whose results are concatenated in
+#                RESULTS (each ends with "### DONE"; default 1)
 # patterns:      harness/lib/bad-kernel-log.ere (one extended regexp a line)
 # Prints TAP; the last line is "N passed, N failed, N skipped". Exit 1 on
 # any failure.
@@ -48,6 +52,24 @@ function finish_attempt(t, rc, secs,    i, summary) {
 		lastsummary[t] = "attempt " attempt " failed:" summary "; "
 	}
 }
+function check_console(title, cf,    l, bad, bootline, i) {
+	bad = 0; bootline = ""
+	while ((getline l < cf) > 0) {
+		sub(/\r$/, "", l)
+		if (l ~ pat) { bad++; if (bad <= 40) badlines[bad] = l }
+		if (l ~ /Linux version/) bootline = l
+	}
+	close(cf)
+	if (bootline == "") {
+		emit("not ok", title ": no kernel boot messages in " cf, "")
+	} else if (bad) {
+		emit("not ok", title, "")
+		for (i = 1; i <= bad && i <= 40; i++) print "#   " badlines[i]
+		if (bad > 40) print "#   ... " bad - 40 " more"
+	} else if (vmerr != "") {
+		emit("not ok", title ": " vmerr, "")
+	} else emit("ok", title, "")
+}
 BEGIN {
 	n = split(tests, order, " ")
 	while ((getline l < excluded_file) > 0) { split(l, f, "\t"); excluded[f[1]] = f[2] }
@@ -78,7 +100,7 @@ BEGIN {
 	if (t == cur) { finished[t] = 1; finish_attempt(t, rc + 0, secs) }
 	cur = ""; next
 }
-/^### DONE/ { done = 1; next }
+/^### DONE/ { done++; next }
 cur == "" { next }
 {
 	if (outn < 400) out[++outn] = $0
@@ -132,25 +154,18 @@ END {
 		for (j = 1; j <= ND[t]; j++) print "# " t ": " DG[t, j]
 		if (!finished[t] && t == cur) for (j = 1; j <= outn; j++) print "# " t ":   " out[j]
 	}
-	if (!done && vmerr == "" && n > 0) vmerr = "guest never reported completion; "
-	# kernel log check
-	bad = 0
+	if (done < (parts ? parts : 1) && vmerr == "" && n > 0) vmerr = "guest never reported completion; "
+	# kernel log check: one result per console; consoles = "label=path ..."
+	# (several VM boots: default kernel, debug kernel, ...), else console
 	pat = ""
 	while ((getline l < patterns) > 0) if (l != "") pat = pat (pat == "" ? "" : "|") l
-	while ((getline l < console) > 0) {
-		sub(/\r$/, "", l)
-		if (l ~ pat) { bad++; if (bad <= 40) badlines[bad] = l }
-		if (l ~ /Linux version/) bootline = l
+	if (consoles == "") consoles = "=" console
+	nc = split(consoles, cl, " ")
+	for (c = 1; c <= nc; c++) {
+		label = cl[c]; sub(/=.*/, "", label)
+		cf = cl[c]; sub(/^[^=]*=/, "", cf)
+		check_console(label == "" ? "kernel log clean" : "kernel log clean (" label ")", cf)
 	}
-	if (bootline == "") {
-		emit("not ok", "kernel log clean: no kernel boot messages in " console, "")
-	} else if (bad) {
-		emit("not ok", "kernel log clean", "")
-		for (i = 1; i <= bad && i <= 40; i++) print "#   " badlines[i]
-		if (bad > 40) print "#   ... " bad - 40 " more"
-	} else if (vmerr != "") {
-		emit("not ok", "kernel log clean: " vmerr, "")
-	} else emit("ok", "kernel log clean", "")
 	print "1.." total
 	print npass + 0 " passed, " nfail + 0 " failed, " nskip + 0 " skipped"
 	exit (nfail > 0)
