@@ -7,17 +7,18 @@
 #   make build                                             kernel + selftests + initramfs only
 #   make series                                            export the series to build/series-out/
 #   make matrix                                            build each series commit, MPOL=n, NUMA=n
+#   make clients [CLIENTS_TESTS=clients_crun]              crun/systemd/cgroup-tools in a Debian VM (TAP)
 #   make clean                                             remove build/ (keeps ~/.ccache)
 
 SHELL := /bin/bash
 H := harness
 export TESTS DEBUG STOCK EXTRA_TESTS_DIR ACCEL JOBS VM_TIMEOUT TEST_TIMEOUT QEMU_EXTRA KERNEL_CMDLINE_EXTRA BENCH_REPS BENCH_ICOUNT BENCH_STOCK STRESS_SECONDS NO_DEBUG
 
-.PHONY: all check demo shell bench build deps prepare series matrix clean help
+.PHONY: all check demo shell bench build deps prepare series matrix clients clean help
 all: check
 
 help:
-	@sed -n '3,11p' Makefile
+	@sed -n '3,12p' Makefile
 
 check:
 	@$(H)/check.sh
@@ -45,6 +46,11 @@ series: deps
 
 matrix: series
 	@$(H)/matrix.sh
+
+# the Debian client tests (harness/clients.sh, docs/using-mpol.md)
+export CLIENTS_TESTS CLIENTS_KEEP
+clients: build
+	@$(H)/clients.sh
 
 clean:
 	rm -rf build

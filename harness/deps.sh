@@ -4,7 +4,8 @@
 
 PKGS=(build-essential flex bison bc libelf-dev libssl-dev ccache cpio dwarves
       rsync kmod patch git e2fsprogs xz-utils gzip perl coreutils
-      python3 python3-ply python3-git qemu-system-x86 busybox-static "$KPKG")
+      python3 python3-ply python3-git qemu-system-x86 busybox-static
+      debootstrap "$KPKG")
 
 missing=()
 for p in "${PKGS[@]}"; do
