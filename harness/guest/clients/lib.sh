@@ -86,21 +86,31 @@ expect_pages() {
 	fi
 }
 
-# A pagecount server: `serve_start DIR` makes DIR/fifo; the workload runs
-# "pagecount -f DIR/fifo PAGES >DIR/out". batch DIR prints the result line
-# of one more batch (waits up to 60 s).
+# A pagecount server ("pagecount -f FIFO PAGES >OUT") faults PAGES fresh
+# pages for each line written to FIFO. batch FIFO OUT prints the result
+# line of one more batch (waits up to 60 s).
 batch() {
-	local dir=$1 before i
-	before=$(wc -l <"$dir/out" 2>/dev/null || echo 0)
-	echo go >"$dir/fifo"
+	local fifo=$1 out=$2 before i
+	before=$(wc -l <"$out" 2>/dev/null || echo 0)
+	timeout 60 bash -c "echo go >$fifo" || { echo "timeout writing $fifo"; return 1; }
 	for ((i = 0; i < 600; i++)); do
-		if (($(wc -l <"$dir/out") > before)); then
-			tail -n 1 "$dir/out"
+		if (($(wc -l <"$out" 2>/dev/null || echo 0) > before)); then
+			tail -n 1 "$out"
 			return 0
 		fi
 		sleep 0.1
 	done
-	echo "timeout"
+	echo "timeout waiting for $out"
+	return 1
+}
+
+# wait_for PATH: up to 30 s for PATH to exist
+wait_for() {
+	local i
+	for ((i = 0; i < 300; i++)); do
+		[[ -e $1 ]] && return 0
+		sleep 0.1
+	done
 	return 1
 }
 
