@@ -72,3 +72,23 @@ echo "  mpol.weights.effective: $(cat $CG/demo/mpol.weights.effective 2>/dev/nul
 touch /tmp/go
 wait $pid
 echo "  (same task, no restart: new pages follow the new weights)"
+
+hdr "per-node placement with the usual tools: /proc/PID/numa_maps"
+# (numastat -p needs numactl, which this busybox VM lacks; `make clients`
+# shows it in the Debian VM, see docs/using-mpol.md)
+if [ -x /harness/bin/pagecount ]; then
+	rm -f /tmp/hold.out
+	# 700 pages: a multiple of the weight total 1+1+4+1
+	sh -c "echo \$\$ > $CG/demo/cgroup.procs && exec pagecount -p 700" >/tmp/hold.out &
+	pid=$!
+	i=0
+	while [ $i -lt 300 ] && [ ! -s /tmp/hold.out ]; do sleep 0.1; i=$((i + 1)); done
+	echo "  pagecount (pid $pid) in cgroup 'demo', no task policy: $(cat /tmp/hold.out)"
+	echo "  # grep ' anon=700 ' /proc/$pid/numa_maps"
+	grep ' anon=700 ' /proc/$pid/numa_maps | sed 's/^/  /'
+	echo "  the whole process per node, summed from numa_maps (as numastat -p does):"
+	awk '{ for (i = 2; i <= NF; i++) if ($i ~ /^N[0-9]+=/) { split($i, a, "="); n[a[1]] += a[2] } }
+	     END { for (k in n) printf "    %s %6d pages %7.2f MiB\n", k, n[k], n[k] * 4 / 1024 }' \
+		/proc/$pid/numa_maps | sort
+	kill $pid
+fi
