@@ -7,9 +7,12 @@
 #   EXTRA_TESTS_DIR=dir  also put dir/*.sh in the guest as tests (ad hoc
 #                debugging scripts that are not part of the repository)
 #   NO_DEBUG=1   skip the debug-kernel stage of a full run
+#   NO_CLIENTS=1 skip the clients stage of a full run
 #
-# A full run (no TESTS, DEBUG or STOCK) has two stages, reported as one TAP
-# stream: every test on the default kernel, then the tests marked "debug" in
+# A full run (no TESTS, DEBUG or STOCK) has three stages, reported as one TAP
+# stream: every test on the default kernel; the client tests (crun, systemd,
+# cgroup-tools in a Debian 12 root with systemd as PID 1: harness/clients.sh,
+# `make clients`) on the same kernel; then the tests marked "debug" in
 # harness/tests.conf on the debug kernel (lockdep, KASAN, KFENCE, kmemleak;
 # build/obj-debug), named debug/NAME, ending with a kmemleak scan.
 # CHECK_PART=1 (internal): build and run only, leave the results for the
@@ -75,7 +78,27 @@ results=$LOGS/check-results.log
 consoles="=$LOGS/check-console.log"
 parts=1
 timing="build+setup ${tb}s, VM ${tv}s"
-if [[ -z ${TESTS:-} && $DEBUG != 1 && $STOCK != 1 && ${NO_DEBUG:-0} != 1 ]]; then
+full=0
+[[ -z ${TESTS:-} && $DEBUG != 1 && $STOCK != 1 ]] && full=1
+if ((full)) && [[ ${NO_CLIENTS:-0} != 1 ]]; then
+	t1=$SECONDS
+	# a failed stage must not leave the previous run's results behind
+	rm -f "$LOGS/clients-results.log" "$LOGS/clients-console.log"
+	"$HARNESS_DIR/clients.sh" >/dev/null ||
+		log "clients stage failed (logs: ${LOGS#"$ROOT"/}/clients-*.log)"
+	touch "$LOGS/clients-results.log" "$LOGS/clients-console.log"
+	results=$LOGS/check-results-all.log
+	cat "$LOGS/check-results.log" "$LOGS/clients-results.log" >"$results.tmp"
+	mv "$results.tmp" "$results"
+	# the names: the "all=" list of the guest's runner
+	read -r -a ct <<<"$(sed -n 's/^all="\(.*\)"$/\1/p' "$HARNESS_DIR/guest/clients/run-clients.sh")"
+	((${#ct[@]})) || die "no client test names in harness/guest/clients/run-clients.sh"
+	sel+=("${ct[@]}")
+	consoles+=" clients=$LOGS/clients-console.log"
+	parts=$((parts + 1))
+	timing+=", clients stage $((SECONDS - t1))s"
+fi
+if ((full)) && [[ ${NO_DEBUG:-0} != 1 ]]; then
 	# the debug-kernel stage; its logs are in build/logs/debug/
 	t1=$SECONDS
 	dl="${debug_tests[*]} ${debug_only[*]}"
@@ -87,15 +110,16 @@ if [[ -z ${TESTS:-} && $DEBUG != 1 && $STOCK != 1 && ${NO_DEBUG:-0} != 1 ]]; the
 	CHECK_PART=1 DEBUG=1 TESTS="$dl" "$HARNESS_DIR/check.sh" ||
 		log "debug kernel stage failed (build or VM; logs: ${dlogs#"$ROOT"/}/)"
 	touch "$dlogs/check-results.log" "$dlogs/check-console.log"
-	results=$LOGS/check-results-all.log
 	{
-		cat "$LOGS/check-results.log"
+		cat "$results"
 		sed -e 's/^### \(BEGIN\|END\) /&debug\//' -e 's/^### HARNESS: /&[debug kernel] /' \
 			"$dlogs/check-results.log"
-	} >"$results"
+	} >"$LOGS/check-results-all.log.tmp"
+	results=$LOGS/check-results-all.log
+	mv "$results.tmp" "$results"
 	for t in "${debug_tests[@]}" "${debug_only[@]}"; do sel+=("debug/$t"); done
 	consoles+=" debug=$dlogs/check-console.log"
-	parts=2
+	parts=$((parts + 1))
 	timing+=", debug stage $((SECONDS - t1))s"
 fi
 
