@@ -1,0 +1,1109 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mpol_fuzz - hostile input for the writable mpol files.
+ *
+ *   mpol_fuzz [-s SEED] [-B] [COUNT]
+ *
+ *   COUNT   random writes after the crafted ones (default 10000)
+ *   -s      PRNG seed (default 0x6d706f6c, printed; a failure is
+ *           reproduced by running again with the same seed and count)
+ *   -B      break the reference parser on purpose (weight 256 "valid",
+ *           "local" "invalid"): the run must fail; shows the test can fail
+ *
+ * Every input is written, as one write(2), to mpol.policy or mpol.weights
+ * of a test cgroup T or of its child C (P/T/C, P with a policy and a
+ * weight of its own, so that inheritance is visible in both).  A reference
+ * parser written from the interface documentation (the "oracle") says
+ * whether the input is valid and what it sets, or which errno refuses it.
+ * After each write, all mpol files of P, T and C (and the root's
+ * effective files) are read back and compared with what the oracle's
+ * model of the hierarchy predicts: a refused write must leave them byte
+ * for byte as they were, an accepted one must change exactly what it set.
+ *
+ * The oracle follows Documentation/admin-guide/cgroup-v2.rst (patch 0003)
+ * and SPEC.md; where they are silent it follows the kernel's conventions
+ * for cgroup files, and says so at each such place:
+ *  - kernfs: a write longer than PAGE_SIZE fails with E2BIG (cgroup files
+ *    have atomic_write_len = PAGE_SIZE), an empty write returns 0 and does
+ *    nothing (cgroup_file_write()).
+ *  - Values are stripped of leading and trailing white space as strstrip()
+ *    does, with the kernel's isspace() (which includes 0xa0).
+ *  - NODELIST is the kernel's list syntax (bitmap_parselist(), the same as
+ *    cpuset.mems): "all", "N", ranges, "range:used/group" patterns, empty
+ *    entries between commas.
+ *  - Numbers in mpol.weights follow kstrtouint()/kstrtoint() in base 10
+ *    (an optional sign, leading zeros).
+ * What the documentation does say, the oracle enforces:
+ *  - one value per write: white space inside a value (a second line, a
+ *    blank) is a syntax error (EINVAL), except the blanks (space, tab)
+ *    that separate NODE and WEIGHT;
+ *  - an embedded NUL is a syntax error (EINVAL);
+ *  - a node number that is not a possible node is ENODEV, however large;
+ *  - a weight outside [1, 255] is ERANGE, however large; a weight that is
+ *    not a number (or "default") is EINVAL.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include "mpolt.h"
+
+#define PAGE		4096
+#define BIGBUF		(64 * 1024 + 16)
+#define FILEBUF		8192
+#define MAX_BITS	1024	/* largest MAX_NUMNODES the oracle supports */
+#define MAX_REPORTS	25
+
+enum { M_INHERIT, M_LOCAL, M_PREFERRED, M_PREFERRED_MANY, M_BIND,
+	M_INTERLEAVE, M_WEIGHTED, NR_MODES };
+
+static const char * const mode_names[NR_MODES] = {
+	"inherit", "local", "preferred", "preferred-many", "bind",
+	"interleave", "weighted-interleave",
+};
+
+/* Model of one cgroup's own settings */
+struct cg {
+	const char *label;
+	char path[128];
+	struct cg *parent;		/* NULL for the root */
+	int mode;
+	bool all;			/* MODE without a node list */
+	uint64_t nodes;
+	unsigned int w[MPOLT_MAXNODE];	/* own overrides, 0 for none */
+	int wfd_policy, wfd_weights;	/* kept open: one write per input */
+};
+
+/* What the oracle says about one input */
+struct verdict {
+	int err;		/* 0: accepted; else the errno of the refusal */
+	bool noop;		/* accepted, changes nothing */
+	int mode;		/* mpol.policy: the new own setting */
+	bool all;
+	uint64_t nodes;
+	int nid;		/* mpol.weights: the node and its new weight */
+	unsigned int weight;	/* 0 for "default" */
+};
+
+static const char * const files[] = {
+	"mpol.policy", "mpol.policy.effective", "mpol.weights",
+	"mpol.weights.effective", "mpol.events", "mpol.events.local",
+};
+#define NR_FILES	(sizeof(files) / sizeof(files[0]))
+
+static uint64_t possible;
+static int max_numnodes = 64;	/* CONFIG_NODES_SHIFT=6 in the test kernel */
+static unsigned int global_w[MPOLT_MAXNODE];
+static bool sabotage;
+static struct cg root = { .label = "root", .path = MPOLT_CGROOT };
+static struct cg cg_p = { .label = "P" }, cg_t = { .label = "T" };
+static struct cg cg_c = { .label = "C" };
+static char snap_events[3][2][256];	/* P, T, C: events, events.local */
+
+static long tried, accepted, noops, disagreements, state_errors;
+static long reports_left = MAX_REPORTS;
+
+/* Disagreements by kind: file, kernel's errno, oracle's errno */
+static long dis_kind[2][256][256];
+static long refused[256];
+
+/* --- PRNG: splitmix64, reproducible from the printed seed ------------- */
+
+static uint64_t rng_state;
+
+static uint64_t rnd(void)
+{
+	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static unsigned int rn(unsigned int n)
+{
+	return n ? rnd() % n : 0;
+}
+
+/* --- the oracle ------------------------------------------------------- */
+
+/* The kernel's isspace() (lib/ctype.c): \t \n \v \f \r, space and 0xa0 */
+static bool kspace(unsigned char c)
+{
+	return (c >= 9 && c <= 13) || c == ' ' || c == 0xa0;
+}
+
+/* Strip as strstrip() does; returns the start, sets *len. */
+static const char *strip(const char *s, size_t *len)
+{
+	size_t n = *len;
+
+	while (n && kspace(s[n - 1]))
+		n--;
+	while (n && kspace(*s)) {
+		s++;
+		n--;
+	}
+	*len = n;
+	return s;
+}
+
+/*
+ * A decimal number of the list syntax at *p, or "N" (the highest bit).
+ * Returns 0, -EINVAL (no digits) or -EOVERFLOW (past unsigned int).
+ */
+static int list_num(const char **p, const char *end, uint64_t *num)
+{
+	const char *s = *p;
+	bool over = false;
+	uint64_t n = 0;
+
+	if (s < end && *s == 'N') {
+		*num = max_numnodes - 1;
+		*p = s + 1;
+		return 0;
+	}
+	for (; s < end && *s >= '0' && *s <= '9'; s++) {
+		n = n * 10 + (*s - '0');
+		if (n > 0xffffffffULL)
+			over = true;
+	}
+	if (s == *p)
+		return -EINVAL;
+	*p = s;
+	*num = n;
+	return over ? -EOVERFLOW : 0;
+}
+
+/*
+ * The kernel's node list syntax (bitmap_parselist() with MAX_NUMNODES
+ * bits), on a value that has no white space.  Each entry is "all" or
+ * NUM[-NUM], optionally followed by ":USED/GROUP" (every GROUP nodes, the
+ * first USED); entries are separated by commas, and a pattern may be
+ * followed directly by the next entry.  Numbers are compared as numbers
+ * (64-bit): a node past MAX_NUMNODES is out of range whatever its size.
+ * Returns 0, -EINVAL, -ERANGE (a node past MAX_NUMNODES) or -EOVERFLOW.
+ */
+static int parse_list(const char *s, const char *end, uint64_t *mask,
+		      bool *beyond)
+{
+	*mask = 0;
+	*beyond = false;
+	while (s < end) {
+		uint64_t start, last, used, group, b;
+		int ret;
+
+		if (*s == ',') {
+			s++;
+			continue;
+		}
+		if (end - s >= 3 && !strncasecmp(s, "all", 3)) {
+			start = 0;
+			last = max_numnodes - 1;
+			s += 3;
+		} else {
+			ret = list_num(&s, end, &start);
+			if (ret)
+				return ret;
+			last = start;
+			if (s < end && *s == '-') {
+				s++;
+				ret = list_num(&s, end, &last);
+				if (ret)
+					return ret;
+			} else if (s < end && *s != ',') {
+				return -EINVAL;
+			}
+		}
+		used = group = last + 1;
+		if (s < end && *s == ':') {
+			s++;
+			ret = list_num(&s, end, &used);
+			if (ret)
+				return ret;
+			if (s >= end || *s != '/')
+				return -EINVAL;
+			s++;
+			ret = list_num(&s, end, &group);
+			if (ret)
+				return ret;
+		} else if (s < end && *s != ',') {
+			return -EINVAL;
+		}
+		if (start > last || !group || used > group)
+			return -EINVAL;
+		if (last >= (uint64_t)max_numnodes)
+			return -ERANGE;
+		for (b = start; b <= last; b++) {
+			if ((b - start) % group >= used)
+				continue;
+			if (b < MPOLT_MAXNODE)
+				*mask |= 1ULL << b;
+			else
+				*beyond = true;
+		}
+	}
+	return 0;
+}
+
+/* mpol.policy: "inherit", "local", "MODE" or "MODE:NODELIST" */
+static void oracle_policy(const char *in, size_t len, struct verdict *v)
+{
+	const char *s, *colon, *end;
+	bool beyond;
+	size_t i, n;
+	int ret;
+
+	memset(v, 0, sizeof(*v));
+	if (!len) {			/* cgroup_file_write(): nothing to do */
+		v->noop = true;
+		return;
+	}
+	if (len > PAGE) {		/* kernfs: atomic_write_len */
+		v->err = E2BIG;
+		return;
+	}
+	if (memchr(in, '\0', len)) {
+		v->err = EINVAL;
+		return;
+	}
+	n = len;
+	s = strip(in, &n);
+	end = s + n;
+	for (i = 0; i < n; i++) {
+		if (kspace(s[i])) {	/* one value, nothing inside it */
+			v->err = EINVAL;
+			return;
+		}
+	}
+	colon = memchr(s, ':', n);
+	n = colon ? (size_t)(colon - s) : n;
+	for (v->mode = 0; v->mode < NR_MODES; v->mode++)
+		if (strlen(mode_names[v->mode]) == n &&
+		    !memcmp(s, mode_names[v->mode], n))
+			break;
+	if (v->mode == NR_MODES) {
+		v->err = EINVAL;
+		return;
+	}
+	if (v->mode == M_INHERIT || v->mode == M_LOCAL) {
+		v->err = colon ? EINVAL : 0;
+		return;
+	}
+	if (!colon) {
+		/* "preferred" names one node: there is no "every node" */
+		v->err = v->mode == M_PREFERRED ? EINVAL : 0;
+		v->all = true;
+		return;
+	}
+	ret = parse_list(colon + 1, end, &v->nodes, &beyond);
+	if (ret == -ERANGE || ret == -EOVERFLOW) {
+		v->err = ENODEV;	/* a number past any node */
+		return;
+	}
+	if (ret) {
+		v->err = -ret;
+		return;
+	}
+	if (!v->nodes && !beyond)
+		v->err = EINVAL;
+	else if (beyond || (v->nodes & ~possible))
+		v->err = ENODEV;
+	else if (v->mode == M_PREFERRED && __builtin_popcountll(v->nodes) != 1)
+		v->err = EINVAL;
+	if (sabotage && v->mode == M_LOCAL)
+		v->err = EINVAL;
+}
+
+/* A token that kstrtouint/kstrtoint (base 10) would read as a number */
+static bool num_token(const char *s, size_t n, bool sign, bool *neg,
+		      uint64_t *val, bool *big)
+{
+	size_t i = 0;
+
+	*neg = false;
+	*big = false;
+	*val = 0;
+	if (n && s[0] == '+') {
+		i++;
+	} else if (n && s[0] == '-' && sign) {
+		*neg = true;
+		i++;
+	}
+	if (i == n)
+		return false;
+	for (; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		if (*val > 100000000000ULL)
+			*big = true;
+		else
+			*val = *val * 10 + (s[i] - '0');
+	}
+	return true;
+}
+
+/* mpol.weights: "NODE WEIGHT" or "NODE default" */
+static void oracle_weights(const char *in, size_t len, struct verdict *v)
+{
+	const char *s, *sep, *wt, *end;
+	bool neg, big;
+	uint64_t val;
+	size_t n;
+
+	memset(v, 0, sizeof(*v));
+	if (!len) {
+		v->noop = true;
+		return;
+	}
+	if (len > PAGE) {
+		v->err = E2BIG;
+		return;
+	}
+	if (memchr(in, '\0', len)) {
+		v->err = EINVAL;
+		return;
+	}
+	n = len;
+	s = strip(in, &n);
+	end = s + n;
+	if (!n) {		/* runtimes write blank lines too */
+		v->noop = true;
+		return;
+	}
+	/* NODE, blanks, WEIGHT; no other white space anywhere */
+	for (sep = s; sep < end && *sep != ' ' && *sep != '\t'; sep++)
+		if (kspace(*sep)) {
+			v->err = EINVAL;
+			return;
+		}
+	for (wt = sep; wt < end && (*wt == ' ' || *wt == '\t'); wt++)
+		;
+	if (sep == end || sep == s) {
+		v->err = EINVAL;
+		return;
+	}
+	for (n = 0; wt + n < end; n++)
+		if (kspace(wt[n])) {
+			v->err = EINVAL;
+			return;
+		}
+	if (!num_token(s, sep - s, false, &neg, &val, &big)) {
+		v->err = EINVAL;
+		return;
+	}
+	if (big || val >= MPOLT_MAXNODE || !(possible & (1ULL << val))) {
+		v->err = ENODEV;
+		return;
+	}
+	v->nid = val;
+	if (n == 7 && !memcmp(wt, "default", 7)) {
+		v->weight = 0;
+		return;
+	}
+	if (!num_token(wt, n, true, &neg, &val, &big)) {
+		v->err = EINVAL;
+		return;
+	}
+	if (neg || big || val < 1 || (val > 255 && !(sabotage && val == 256)))
+		v->err = ERANGE;
+	else
+		v->weight = val;
+}
+
+/* --- the model's view of the files ------------------------------------ */
+
+static void render_policy(int mode, bool all, uint64_t nodes, char *buf,
+			  size_t size)
+{
+	char list[256];
+
+	if (mode == M_INHERIT || mode == M_LOCAL || all)
+		snprintf(buf, size, "%s\n", mode_names[mode]);
+	else
+		snprintf(buf, size, "%s:%s\n", mode_names[mode],
+			 fmt_nodes(nodes, list, sizeof(list)));
+}
+
+static const struct cg *eff_policy_cg(const struct cg *c)
+{
+	while (c && c->mode == M_INHERIT)
+		c = c->parent;
+	return c;
+}
+
+static unsigned int eff_weight(const struct cg *c, int nid)
+{
+	for (; c && c->parent; c = c->parent)
+		if (c->w[nid])
+			return c->w[nid];
+	return global_w[nid];
+}
+
+/* The expected text of files[@f] of @c; false for the event files. */
+static bool expected(const struct cg *c, unsigned int f, char *buf,
+		     size_t size)
+{
+	const struct cg *e;
+	size_t off = 0;
+	int nid;
+
+	buf[0] = '\0';
+	switch (f) {
+	case 0:
+		render_policy(c->mode, c->all, c->nodes, buf, size);
+		return true;
+	case 1:
+		e = eff_policy_cg(c);
+		if (!e || !e->parent)
+			snprintf(buf, size, "local\n");
+		else
+			render_policy(e->mode, e->all, e->nodes, buf, size);
+		return true;
+	case 2:
+		for (nid = 0; nid < MPOLT_MAXNODE; nid++)
+			if (c->w[nid])
+				off += snprintf(buf + off, size - off, "%d %u\n",
+						nid, c->w[nid]);
+		return true;
+	case 3:
+		for (nid = 0; nid < MPOLT_MAXNODE; nid++)
+			if (possible & (1ULL << nid))
+				off += snprintf(buf + off, size - off, "%d %u\n",
+						nid, eff_weight(c, nid));
+		return true;
+	}
+	return false;
+}
+
+static char filebuf[FILEBUF], expbuf[FILEBUF];
+
+/*
+ * Compare every mpol file of P, T and C (and the root's effective files)
+ * with the model; report the first difference.  Returns the number of
+ * files that differ.
+ */
+static int check_files(const char *ctx)
+{
+	struct cg *cgs[] = { &cg_p, &cg_t, &cg_c, &root };
+	char path[256];
+	unsigned int i, f;
+	int bad = 0;
+
+	for (i = 0; i < 4; i++) {
+		for (f = 0; f < NR_FILES; f++) {
+			const char *want = expbuf;
+			ssize_t ret;
+
+			if (cgs[i] == &root && f != 1 && f != 3)
+				continue;	/* not on the root */
+			snprintf(path, sizeof(path), "%s/%s", cgs[i]->path,
+				 files[f]);
+			ret = read_file(path, filebuf, sizeof(filebuf));
+			if (!expected(cgs[i], f, expbuf, sizeof(expbuf)))
+				want = snap_events[i][f - 4];
+			if (ret >= 0 && !strcmp(filebuf, want))
+				continue;
+			if (!bad++ && state_errors < MAX_REPORTS) {
+				diag("after %s: %s/%s differs", ctx,
+				     cgs[i]->label, files[f]);
+				diag_hex("  expected", want, strlen(want), 128);
+				if (ret < 0)
+					diag("  read: %s", strerror(-ret));
+				else
+					diag_hex("  found", filebuf, ret, 128);
+			}
+		}
+	}
+	return bad;
+}
+
+/* Make the kernel's state the model's again after a mismatch. */
+static void resync(struct cg *c)
+{
+	char buf[256];
+	int nid;
+
+	render_policy(c->mode, c->all, c->nodes, buf, sizeof(buf));
+	if (write(c->wfd_policy, buf, strlen(buf)) < 0)
+		diag("resync of %s/mpol.policy failed: %s", c->label,
+		     strerror(errno));
+	for (nid = 0; nid < MPOLT_MAXNODE; nid++) {
+		if (!(possible & (1ULL << nid)))
+			continue;
+		if (c->w[nid])
+			snprintf(buf, sizeof(buf), "%d %u", nid, c->w[nid]);
+		else
+			snprintf(buf, sizeof(buf), "%d default", nid);
+		if (write(c->wfd_weights, buf, strlen(buf)) < 0)
+			diag("resync of %s/mpol.weights failed: %s", c->label,
+			     strerror(errno));
+	}
+}
+
+/* --- one input --------------------------------------------------------- */
+
+static void try_input(struct cg *c, bool weights, const char *buf, size_t len,
+		      const char *origin)
+{
+	struct verdict v;
+	char ctx[128];
+	ssize_t ret;
+	int err;
+
+	if (weights)
+		oracle_weights(buf, len, &v);
+	else
+		oracle_policy(buf, len, &v);
+
+	ret = write(weights ? c->wfd_weights : c->wfd_policy, buf, len);
+	err = ret < 0 ? errno : 0;
+	tried++;
+	if (err)
+		refused[err & 0xff]++;
+	else if (v.noop)
+		noops++;
+	else
+		accepted++;
+
+	if (err != v.err || (!err && (size_t)ret != len)) {
+		disagreements++;
+		dis_kind[weights][err & 0xff][v.err & 0xff]++;
+		/* details of the first few of each kind */
+		if (dis_kind[weights][err & 0xff][v.err & 0xff] <= 8 &&
+		    reports_left-- > 0) {
+			diag("DISAGREEMENT (%s input) on %s/%s: kernel %s%s, oracle %s",
+			     origin, c->label,
+			     weights ? "mpol.weights" : "mpol.policy",
+			     err ? "refused: " : "accepted",
+			     err ? strerrorname_np(err) : "",
+			     v.err ? strerrorname_np(v.err) : "accepts");
+			diag_hex("  input", buf, len, 256);
+		}
+		/*
+		 * The kernel took a value the model does not know: put the
+		 * model's values back, so the next inputs start from a known
+		 * state.  Its effect is not checked (it has already failed).
+		 */
+		if (!err) {
+			resync(c);
+			return;
+		}
+	}
+	if (!err && !v.err && !v.noop) {
+		if (weights) {
+			c->w[v.nid] = v.weight;
+		} else {
+			c->mode = v.mode;
+			c->all = v.all;
+			c->nodes = v.nodes;
+		}
+	}
+
+	snprintf(ctx, sizeof(ctx), "input #%ld (%s, %s/%s, %s)", tried, origin,
+		 c->label, weights ? "mpol.weights" : "mpol.policy",
+		 err ? strerrorname_np(err) : "accepted");
+	if (check_files(ctx)) {
+		if (++state_errors <= MAX_REPORTS)
+			diag_hex("  input", buf, len, 256);
+		resync(c);
+	}
+}
+
+/* --- inputs ------------------------------------------------------------- */
+
+static char gbuf[BIGBUF];
+
+/* Crafted policy values */
+static const struct { const char *s; size_t len; } crafted[] = {
+#define S(x) { x, sizeof(x) - 1 }
+	S(""), S("\n"), S(" "), S("\t\n"), S("local"), S("local\n"),
+	S(" local \n"), S("\tlocal\t\n\n"), S("local\xa0"), S("\xa0local"),
+	S("local\v"), S("\flocal\r"), S("inherit"), S("inherit\n"),
+	S("default"), S("Local"), S("LOCAL"), S("local:"), S("local:0"),
+	S("inherit:0"), S("inherit:"), S("loc"), S("localx"), S("local\n\n"),
+	S("local\nlocal"), S("bind"), S("bind:"), S("bind:0"), S("bind:0\n"),
+	S("bind:0,2"), S("bind:2,0"), S("bind:0-3"), S("bind:3-0"),
+	S("bind:0-4"), S("bind:4"), S("bind:5"), S("bind:63"), S("bind:64"),
+	S("bind:1023"), S("bind:1024"), S("bind:-1"), S("bind:0--1"),
+	S("bind:1-"), S("bind:-"), S("bind:,"), S("bind:,0,"), S("bind:0,,1"),
+	S("bind:0 1"), S("bind:0\t1"), S("bind:0\n1"), S("bind:0\r"),
+	S("bind:0\xa0" "1"), S("bind:0\xa0"), S("bind:\xa0" "0"), S("bind:0\0"),
+	S("bind\0:0"), S("\0"), S("bind :0"), S("bind: 0"), S("bind:N"),
+	S("bind:all"), S("bind:ALL"), S("bind:aLl"), S("bind:all:1/64"),
+	S("bind:0-N:1/64"), S("bind:all:1/63"), S("bind:0-3:1/2"),
+	S("bind:0-3:0/2"), S("bind:0-3:2/1"), S("bind:0-3:1/0"),
+	S("bind:0-3:1/2N"), S("bind:0-3:1/2,4"), S("bind:0-3:1/24"),
+	S("bind:0-3:1"), S("bind:0-3:/2"), S("bind:0:1/2"), S("bind:2:1/1"),
+	S("bind:0-3:1/2/2"), S("bind:0x1"), S("bind:00"), S("bind:007"),
+	S("bind:+1"), S("bind:1e2"), S("bind:N-0"), S("bind:NN"), S("bind:N5"),
+	S("bind:4294967295"), S("bind:4294967294"), S("bind:4294967296"),
+	S("bind:0-4294967295"), S("bind:18446744073709551615"),
+	S("bind:18446744073709551616"), S("bind:99999999999999999999999"),
+	S("bind:0-99999999999"), S("bind:0-3:99999999999/2"),
+	S("bind:0-3:1/99999999999"), S("preferred"), S("preferred:"),
+	S("preferred:0"), S("preferred:0-1"), S("preferred:0,0"),
+	S("preferred:4"), S("preferred:5"), S("preferred:N"),
+	S("preferred:0-3:1/4"), S("preferred:0-1,5"), S("preferred-many"),
+	S("preferred-many:2-3"), S("preferred-many:"), S("preferred_many"),
+	S("interleave:1,3"), S("interleave"), S("weighted-interleave"),
+	S("weighted-interleave:0-3"), S("weighted-interleave:0-4"),
+	S("weighted-interleave:"), S("weighted-interleave::0"),
+	S("weighted_interleave"), S("weighted-interleave:0-3\nbind:0"),
+	S("weighted-interleave\n\n"), S("bind:0;1"), S("bind:0|1"),
+	S("interleave:0:1"), S("bind=0"), S("bind;0"), S("bind,0"),
+	S("bind:0,1,"), S("bind::"), S(":"), S(":0"), S("-"), S("0"),
+	S("local local"), S("bind:0 bind:1"), S("\xff\xfe"),
+	S("\xe2\x80\x83local"), S("bind:\xef\xbc\x90"),
+	/* mpol.weights */
+	S("0 1"), S("0 255"), S("0 0"), S("0 256"), S("0 -1"), S("0 -0"),
+	S("0 +5"), S("0 007"), S("0 5\n"), S("0  5"), S("0\t5"), S(" 0 5 "),
+	S("0 \t 5"), S("0\n5"), S("0 \n5"), S("0\n 5"), S("0 \v5"),
+	S("0 \r5"), S("0 \f5"), S("0 \xa0" "5"), S("0\xa0" "5"),
+	S("0 5\xa0"), S("0 5 6"), S("0 5\n1 6"), S("0 5\n0 6"), S("0 5 0 6"),
+	S("0 5,1 6"), S("0=5"), S("0:5"), S("0"), S("0 "), S("5"),
+	S("default"), S("0 default"), S("0 Default"), S("0 defaultx"),
+	S("0 default\n"), S("4 5"), S("4 default"), S("5 5"), S("5 default"),
+	S("63 5"), S("64 5"), S("-1 5"), S("+1 5"), S("01 5"), S("-0 5"),
+	S("4294967295 5"), S("4294967296 5"), S("99999999999999999999 5"),
+	S("0 2147483647"), S("0 2147483648"), S("0 -2147483648"),
+	S("0 -2147483649"), S("0 99999999999999999999"), S("0 0x10"),
+	S("0 1e2"), S("0 5x"), S("x 5"), S("0 5\0"), S("0\0 5"), S("0 255\n"),
+	S("N 5"), S("all 5"), S("0 +"), S("0 -"), S("0 +-5"), S("0 -+5"),
+	S("0 --5"), S("0 ++5"), S("+ 5"), S("0x0 5"), S("1 1\n\n"),
+	S("3 128"), S("2 2"), S("1 default"),
+#undef S
+};
+
+static void add(size_t *off, const char *s)
+{
+	size_t n = strlen(s);
+
+	memcpy(gbuf + *off, s, n);
+	*off += n;
+}
+
+/* Some white space around a value, now and then */
+static const char * const spaces[] = {
+	"", "", "", "", " ", "\n", "\t", "  \n", "\xa0", "\v", "\r\n",
+};
+
+static size_t gen_policy(void)
+{
+	static const char * const nums[] = { "0", "1", "2", "3", "4", "5",
+		"N", "63", "64", "00", "4294967295", "99999999999" };
+	size_t off = 0;
+	int i, regions;
+	char tmp[64];
+
+	add(&off, spaces[rn(11)]);
+	add(&off, mode_names[rn(NR_MODES)]);
+	if (rn(6)) {
+		add(&off, ":");
+		regions = rn(4);
+		for (i = 0; i < regions; i++) {
+			if (i || !rn(8))
+				add(&off, rn(10) ? "," : ",,");
+			if (!rn(12)) {
+				add(&off, "all");
+			} else {
+				snprintf(tmp, sizeof(tmp), "%s", rn(5) ?
+					 nums[rn(5)] : nums[rn(12)]);
+				add(&off, tmp);
+				if (!rn(3)) {
+					add(&off, "-");
+					add(&off, rn(5) ? nums[rn(5)] :
+						   nums[rn(12)]);
+				}
+			}
+			if (!rn(6)) {
+				snprintf(tmp, sizeof(tmp), ":%u/%u", rn(4),
+					 rn(5));
+				add(&off, tmp);
+			}
+		}
+	}
+	add(&off, spaces[rn(11)]);
+	return off;
+}
+
+static size_t gen_weights(void)
+{
+	static const char * const ws[] = { "default", "0", "256", "-1",
+		"255", "1", "+7", "007", "2147483648", "-", "defaul" };
+	size_t off = 0;
+	char tmp[64];
+
+	add(&off, spaces[rn(11)]);
+	snprintf(tmp, sizeof(tmp), "%u", rn(8) ? rn(6) : rn(100));
+	add(&off, tmp);
+	add(&off, rn(6) ? " " : rn(2) ? "\t" : "  \t");
+	if (rn(3))
+		snprintf(tmp, sizeof(tmp), "%u", 1 + rn(255));
+	else
+		snprintf(tmp, sizeof(tmp), "%s", ws[rn(11)]);
+	add(&off, tmp);
+	add(&off, spaces[rn(11)]);
+	return off;
+}
+
+/* Bytes that mean something to the parsers */
+static char interesting(void)
+{
+	static const char set[] = " \t\n\v\f\r,:-/+0123456789Nal\xa0\xff";
+
+	switch (rn(4)) {
+	case 0:
+		return rn(256);
+	case 1:
+		return 0x21 + rn(0x5e);	/* every separator character */
+	default:
+		return set[rn(sizeof(set))];	/* includes the NUL */
+	}
+}
+
+static size_t mutate(size_t len)
+{
+	int k, edits = 1 + rn(3);
+
+	for (k = 0; k < edits; k++) {
+		size_t at = rn(len + 1);
+
+		switch (rn(3)) {
+		case 0:		/* insert */
+			memmove(gbuf + at + 1, gbuf + at, len - at);
+			gbuf[at] = interesting();
+			len++;
+			break;
+		case 1:		/* replace */
+			if (at < len)
+				gbuf[at] = interesting();
+			break;
+		default:	/* delete */
+			if (at < len) {
+				memmove(gbuf + at, gbuf + at + 1,
+					len - at - 1);
+				len--;
+			}
+		}
+	}
+	return len;
+}
+
+/* A valid-looking value padded with @fill to @total bytes */
+static size_t pad(size_t len, size_t total, char fill)
+{
+	if (total > BIGBUF)
+		total = BIGBUF;
+	if (len < total)
+		memset(gbuf + len, fill, total - len);
+	return total;
+}
+
+static size_t gen_random(bool weights, const char **origin)
+{
+	static const size_t bigs[] = { PAGE - 1, PAGE, PAGE + 1, 2 * PAGE,
+				       64 * 1024 };
+	size_t len, i;
+
+	switch (rn(20)) {
+	case 0 ... 6:
+		*origin = "grammar";
+		return weights ? gen_weights() : gen_policy();
+	case 7 ... 12:
+		*origin = "mutated";
+		return mutate(weights ? gen_weights() : gen_policy());
+	case 13 ... 14:
+		*origin = "other file";
+		return weights ? gen_policy() : gen_weights();
+	case 15 ... 16:
+		*origin = "random bytes";
+		len = rn(5) ? rn(48) : rn(PAGE + 64);
+		for (i = 0; i < len; i++)
+			gbuf[i] = rn(4) ? 0x20 + rn(0x5f) : rn(256);
+		return len;
+	case 17 ... 18:
+		*origin = "prefix+garbage";
+		len = weights ? gen_weights() : gen_policy();
+		len -= len ? rn(len) : 0;	/* keep a prefix, at least 1 */
+		for (i = 1 + rn(6); i; i--)
+			gbuf[len++] = interesting();
+		return len;
+	default:
+		*origin = "overlong";
+		len = weights ? gen_weights() : gen_policy();
+		return pad(len, bigs[rn(5)], rn(2) ? ' ' : rn(2) ? ',' : 'x');
+	}
+}
+
+/* --- setup -------------------------------------------------------------- */
+
+static void cg_setup(struct cg *c, struct cg *parent, const char *name)
+{
+	char path[256];
+
+	if (snprintf(c->path, sizeof(c->path), "%s/%s", parent->path,
+		     name) >= (int)sizeof(c->path))
+		bail("path too long");
+	c->parent = parent;
+	c->mode = M_INHERIT;
+	rmdir(c->path);
+	if (mkdir(c->path, 0755))
+		bail("mkdir %s: %s", c->path, strerror(errno));
+	snprintf(path, sizeof(path), "%s/mpol.policy", c->path);
+	c->wfd_policy = open(path, O_WRONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "%s/mpol.weights", c->path);
+	c->wfd_weights = open(path, O_WRONLY | O_CLOEXEC);
+	if (c->wfd_policy < 0 || c->wfd_weights < 0)
+		bail("open the mpol files of %s: %s", c->path,
+		     strerror(errno));
+}
+
+static void enable_mpol(struct cg *c)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/cgroup.subtree_control", c->path);
+	if (write_str(path, "+mpol") < 0)
+		bail("+mpol in %s: %s", path, strerror(errno));
+}
+
+/* Which mpol files of T are writable, by their mode */
+static bool check_file_modes(void)
+{
+	char path[512], list[256] = "";
+	bool ok = true;
+	struct dirent *d;
+	struct stat st;
+	DIR *dir = opendir(cg_t.path);
+	int fd, n = 0;
+
+	if (!dir)
+		return false;
+	while ((d = readdir(dir))) {
+		bool rw;
+
+		if (strncmp(d->d_name, "mpol.", 5))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", cg_t.path, d->d_name);
+		if (stat(path, &st))
+			return false;
+		n++;
+		rw = st.st_mode & 0200;
+		if (rw) {
+			strcat(list, " ");
+			strcat(list, d->d_name);
+		}
+		if (rw != (!strcmp(d->d_name, "mpol.policy") ||
+			   !strcmp(d->d_name, "mpol.weights"))) {
+			diag("%s: unexpected mode %o", d->d_name,
+			     st.st_mode & 0777);
+			ok = false;
+		}
+		/*
+		 * A read-only file refuses writes.  Root may open it for
+		 * writing (cgroupfs does not ask kernfs for the extra open
+		 * permission check that sysfs has), so the write itself
+		 * fails: cgroup_file_write() has no handler, EINVAL.
+		 */
+		if (!rw) {
+			static const char * const vals[] = { "local",
+				"0 5", "fallback 0", "" };
+			unsigned int k;
+
+			fd = open(path, O_WRONLY);
+			for (k = 0; fd >= 0 && k < 4; k++) {
+				ssize_t ret = write(fd, vals[k],
+						    strlen(vals[k]));
+				int want = *vals[k] ? EINVAL : 0;
+
+				if ((ret < 0 ? errno : 0) != want) {
+					diag("writing \"%s\" to %s: %s",
+					     vals[k], d->d_name, ret < 0 ?
+					     strerrorname_np(errno) :
+					     "accepted");
+					ok = false;
+				}
+			}
+			if (fd < 0 && errno != EACCES) {
+				diag("opening %s for writing: %s", d->d_name,
+				     strerror(errno));
+				ok = false;
+			}
+			if (fd >= 0)
+				close(fd);
+		}
+	}
+	closedir(dir);
+	diag("%d mpol files in a child cgroup, writable:%s", n, list);
+	return ok && n == 6;
+}
+
+static void cleanup(void)
+{
+	rmdir(cg_c.path);
+	rmdir(cg_t.path);
+	rmdir(cg_p.path);
+}
+
+int main(int argc, char **argv)
+{
+	static const int errs[] = { EINVAL, ERANGE, ENODEV, E2BIG };
+	long count = 10000, i, crafted_dis;
+	uint64_t seed = 0x6d706f6c;
+	char buf[FILEBUF], *tok, *save;
+	int opt, nid;
+	size_t len, c;
+	const char *origin;
+
+	while ((opt = getopt(argc, argv, "s:B")) != -1) {
+		switch (opt) {
+		case 's':
+			seed = strtoull(optarg, NULL, 0);
+			break;
+		case 'B':
+			sabotage = true;
+			break;
+		default:
+			fprintf(stderr, "usage: %s [-s SEED] [-B] [COUNT]\n",
+				argv[0]);
+			return 2;
+		}
+	}
+	if (optind < argc)
+		count = strtol(argv[optind], NULL, 0);
+	rng_state = seed;
+
+	printf("TAP version 13\n");
+	diag("seed 0x%llx, %ld random inputs (reproduce: mpol_fuzz -s 0x%llx %ld)",
+	     (unsigned long long)seed, count, (unsigned long long)seed,
+	     count);
+	if (!cg_has_word(MPOLT_CGROOT "/cgroup.controllers", "mpol")) {
+		printf("1..0 # SKIP no mpol controller\n");
+		return 0;
+	}
+	if (sysconf(_SC_PAGESIZE) != PAGE)
+		bail("page size is not %d", PAGE);
+	possible = sysfs_nodes("possible");
+
+	/* the root's weights are the global ones: the model starts there */
+	if (read_file(MPOLT_CGROOT "/mpol.weights.effective", buf,
+		      sizeof(buf)) < 0)
+		bail("cannot read the root's mpol.weights.effective");
+	for (tok = strtok_r(buf, "\n", &save); tok;
+	     tok = strtok_r(NULL, "\n", &save)) {
+		unsigned int w;
+
+		if (sscanf(tok, "%d %u", &nid, &w) != 2 || nid < 0 ||
+		    nid >= MPOLT_MAXNODE)
+			bail("root mpol.weights.effective: \"%s\"", tok);
+		global_w[nid] = w;
+	}
+	root.mode = M_LOCAL;
+	rmdir(MPOLT_CGROOT "/mpol_fuzz/t/c");
+	rmdir(MPOLT_CGROOT "/mpol_fuzz/t");
+	cg_setup(&cg_p, &root, "mpol_fuzz");
+	atexit(cleanup);
+	enable_mpol(&cg_p);
+	cg_setup(&cg_t, &cg_p, "t");
+	enable_mpol(&cg_t);
+	cg_setup(&cg_c, &cg_t, "c");
+
+	/* P's own values show through in T and C while they inherit */
+	if (write_str(MPOLT_CGROOT "/mpol_fuzz/mpol.policy",
+		      "interleave:0-1") < 0 ||
+	    write_str(MPOLT_CGROOT "/mpol_fuzz/mpol.weights", "1 3") < 0)
+		bail("cannot set P's policy and weights");
+	cg_p.mode = M_INTERLEAVE;
+	cg_p.nodes = 3;
+	cg_p.w[1] = 3;
+	for (i = 0; i < 3; i++) {
+		struct cg *cgs[] = { &cg_p, &cg_t, &cg_c };
+
+		for (c = 0; c < 2; c++) {
+			snprintf(buf, sizeof(buf), "%s/%s", cgs[i]->path,
+				 files[4 + c]);
+			if (read_file(buf, snap_events[i][c],
+				      sizeof(snap_events[i][c])) < 0)
+				bail("cannot read %s", buf);
+		}
+	}
+	if (!tap(!check_files("setup"), "model of P/T/C matches the files after setup"))
+		return 1;
+	tap(check_file_modes() && !check_files("writes to read-only files"),
+	    "writable mpol files: mpol.policy and mpol.weights only; the others refuse writes");
+
+	/* crafted inputs, each to both files of T and C */
+	for (c = 0; c < sizeof(crafted) / sizeof(crafted[0]); c++)
+		for (i = 0; i < 4; i++)
+			try_input(i & 2 ? &cg_c : &cg_t, i & 1, crafted[c].s,
+				  crafted[c].len, "crafted");
+	/* every byte as a separator */
+	for (i = 0; i < 256; i++) {
+		len = snprintf(gbuf, sizeof(gbuf), "bind:0%c1", (char)i);
+		try_input(&cg_t, false, gbuf, len, "separator");
+		len = snprintf(gbuf, sizeof(gbuf), "weighted-interleave%c0", (char)i);
+		try_input(&cg_c, false, gbuf, len, "separator");
+		len = snprintf(gbuf, sizeof(gbuf), "1%c7", (char)i);
+		try_input(&cg_t, true, gbuf, len, "separator");
+		len = snprintf(gbuf, sizeof(gbuf), "2 %c9", (char)i);
+		try_input(&cg_c, true, gbuf, len, "separator");
+	}
+	/* the longest writes there are, valid and not, and longer ones */
+	for (i = 0; i < 8; i++) {
+		bool weights = i & 1;
+		size_t total = i & 4 ? 64 * 1024 : i & 2 ? PAGE + 1 : PAGE;
+
+		len = snprintf(gbuf, sizeof(gbuf), "%s", weights ? "0 9" :
+			       "bind:1");
+		try_input(&cg_t, weights, gbuf, pad(len, total, ' '),
+			  "overlong");
+		len = snprintf(gbuf, sizeof(gbuf), "%s", weights ? "0 9" :
+			       "bind:1");
+		try_input(&cg_c, weights, gbuf, pad(len, total, weights ?
+							 '9' : ','),
+			  "overlong");
+	}
+	crafted_dis = disagreements;
+	tap(!crafted_dis, "crafted inputs (%ld): the kernel does what the oracle says",
+	    tried);
+
+	for (i = 0; i < count; i++) {
+		bool weights = rn(2);
+		struct cg *cg = rn(2) ? &cg_c : &cg_t;
+
+		len = gen_random(weights, &origin);
+		try_input(cg, weights, gbuf, len, origin);
+	}
+	tap(disagreements == crafted_dis,
+	    "random inputs (%ld): the kernel does what the oracle says",
+	    count);
+	tap(!state_errors,
+	    "after every write the mpol files of P, T, C and the root are as the model says (%ld mismatches)",
+	    state_errors);
+
+	diag("inputs tried %ld: accepted %ld, accepted as no-op (empty) %ld, refused %ld",
+	     tried, accepted, noops, tried - accepted - noops);
+	for (c = 0; c < sizeof(errs) / sizeof(errs[0]); c++)
+		diag("  refused with %s: %ld", strerrorname_np(errs[c]),
+		     refused[errs[c]]);
+	for (c = 0, i = 0; c < 256; c++)
+		if (refused[c] && c != EINVAL && c != ERANGE && c != ENODEV &&
+		    c != E2BIG)
+			diag("  refused with errno %zu (%s): %ld", c,
+			     strerror(c), refused[c]);
+	diag("disagreements with the oracle: %ld", disagreements);
+	for (i = 0; i < 2 * 256 * 256; i++) {
+		long n = dis_kind[i >> 16][(i >> 8) & 0xff][i & 0xff];
+
+		if (n)
+			diag("  %s: kernel %s, oracle %s: %ld",
+			     i >> 16 ? "mpol.weights" : "mpol.policy",
+			     (i >> 8) & 0xff ?
+			     strerrorname_np((i >> 8) & 0xff) : "accepts",
+			     i & 0xff ? strerrorname_np(i & 0xff) : "accepts",
+			     n);
+	}
+	printf("1..%d\n", mpolt_tap_n);
+	return mpolt_tap_failed ? 1 : 0;
+}
