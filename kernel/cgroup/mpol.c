@@ -603,7 +603,7 @@ static int mpolcg_weights_effective_show(struct seq_file *sf, void *v)
 }
 
 /*
- * Parse "NODE WEIGHT" or "NODE default" from @buf, which the caller
+ * Parse one line, "NODE WEIGHT" or "NODE default", which the caller
  * stripped and found nonempty.  A weight of 0 stands for "default".
  */
 static int mpolcg_parse_weight(char *buf, int *nid, u8 *weight)
@@ -615,8 +615,8 @@ static int mpolcg_parse_weight(char *buf, int *nid, u8 *weight)
 	if (!buf)
 		return -EINVAL;
 	buf = skip_spaces(buf);
-	/* one key per write: a second line or token is refused */
-	if (!*buf || strpbrk(buf, " \t\n\r\v\f"))
+	/* exactly two tokens on a line */
+	if (!*buf || strpbrk(buf, " \t\r\v\f"))
 		return -EINVAL;
 
 	if (kstrtouint(node_str, 10, &node))
@@ -638,41 +638,77 @@ static int mpolcg_parse_weight(char *buf, int *nid, u8 *weight)
 	return 0;
 }
 
+/*
+ * Parse every line of @buf into @upd (indexed by node, -1 = not named).
+ * Runtimes write a multi-line value (OCI linux.resources.unified) either
+ * in one write(), as crun 1.8 does, or line by line.  Both must give the
+ * same result, so a write may carry several lines; a node named twice is
+ * ambiguous and refused.  Returns the number of lines that name a node.
+ */
+static int mpolcg_parse_weights(char *buf, s16 *upd)
+{
+	char *line;
+	int n = 0, nid, ret;
+	u8 weight;
+
+	while ((line = strsep(&buf, "\n"))) {
+		line = strstrip(line);
+		/* blank lines, as from a value ending in a newline */
+		if (!*line)
+			continue;
+		ret = mpolcg_parse_weight(line, &nid, &weight);
+		if (ret)
+			return ret;
+		if (upd[nid] >= 0)
+			return -EINVAL;
+		upd[nid] = weight;
+		n++;
+	}
+	return n;
+}
+
 static ssize_t mpolcg_weights_write(struct kernfs_open_file *of, char *buf,
 				    size_t nbytes, loff_t off)
 {
 	struct mpol_cgroup *cg = css_mpolcg(of_css(of));
 	struct mpolcg_spares sp;
-	u8 weight;
+	s16 *upd;
 	int nid, ret;
 
 	if (memchr(buf, '\0', nbytes))
 		return -EINVAL;
-	buf = strstrip(buf);
-	/* runtimes write a multi-line value line by line, blank ones too */
-	if (!*buf)
-		return nbytes;
-	ret = mpolcg_parse_weight(buf, &nid, &weight);
-	if (ret)
-		return ret;
+	upd = kmalloc_array(nr_node_ids, sizeof(*upd), GFP_KERNEL);
+	if (!upd)
+		return -ENOMEM;
+	for (nid = 0; nid < nr_node_ids; nid++)
+		upd[nid] = -1;
+	/* every line is checked before any is applied: all or nothing */
+	ret = mpolcg_parse_weights(buf, upd);
+	if (ret <= 0)
+		goto out;
 
 	mutex_lock(&mpolcg_mutex);
 	ret = mpolcg_spares_alloc(cg, &sp);
 	if (ret) {
 		mutex_unlock(&mpolcg_mutex);
-		return ret;
+		goto out;
 	}
-	if (!cg->weights[nid] && weight)
-		cg->nr_weights++;
-	else if (cg->weights[nid] && !weight)
-		cg->nr_weights--;
-	cg->weights[nid] = weight;
+	for (nid = 0; nid < nr_node_ids; nid++) {
+		if (upd[nid] < 0)
+			continue;
+		if (!cg->weights[nid] && upd[nid])
+			cg->nr_weights++;
+		else if (cg->weights[nid] && !upd[nid])
+			cg->nr_weights--;
+		cg->weights[nid] = upd[nid];
+	}
 	mpolcg_propagate(cg, &sp);
 	mpolcg_update_in_use(cg);
 	mutex_unlock(&mpolcg_mutex);
-
 	mpolcg_spares_free(&sp);
-	return nbytes;
+out:
+	kfree(upd);
+	return ret < 0 ? ret : nbytes;
 }
 
 static u64 mpolcg_events_read(struct mpol_cgroup *cg, int ev)

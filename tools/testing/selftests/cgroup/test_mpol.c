@@ -1153,6 +1153,21 @@ static int test_mpol_weights_parse(const char *root)
 			goto cleanup;
 		if (cg_writef(cg, "mpol.weights", "%d default\n", n1))
 			goto cleanup;
+		/*
+		 * Several lines in one write, as crun 1.8 writes an OCI
+		 * unified value: applied together.
+		 */
+		if (cg_writef(cg, "mpol.weights", "%d 4\n%d 6\n", n1, n0))
+			goto cleanup;
+		snprintf(exp, sizeof(exp), "%d 6\n%d 4\n", n0, n1);
+		w[0] = 6;
+		w[1] = 4;
+		if (cg_expect(cg, "mpol.weights", exp) ||
+		    expect_weights_effective(cg, 2, nodes, w))
+			goto cleanup;
+		if (cg_writef(cg, "mpol.weights", "%d default\n\n%d default",
+			      n0, n1))
+			goto cleanup;
 	} else {
 		if (cg_writef(cg, "mpol.weights", "%d default\n", n0))
 			goto cleanup;
@@ -1260,7 +1275,14 @@ static const struct bad_write bad_weights[] = {
 	BAD("%d -2147483649", E_RANGE),
 	BAD("%d 3 4", E_INVAL),
 	BAD("%d\t3\t4", E_INVAL),
-	BAD("%d 3\n%d 1", E_INVAL),			/* two lines */
+	BAD("%d 3\n%d 1", E_INVAL),			/* a node twice */
+	BAD("%d 3\n\n%d default", E_INVAL),
+	/* all or nothing: the valid first line must not be applied */
+	BAD("%d 3\nx 1", E_INVAL),
+	BAD("%d 3\n1", E_INVAL),
+	BAD("%d 3\n99999 3", E_NODEV | E_INVAL),
+	BAD("%d 3\n%d 256", E_RANGE),
+	BAD("%d 3\t\n 4", E_INVAL),
 	BAD("%d\n3", E_INVAL),
 	BAD("%d 1.5", E_INVAL),
 	BAD("%d +-1", E_INVAL),
