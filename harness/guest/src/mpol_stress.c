@@ -1,0 +1,1269 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mpol_stress - concurrency stress for the mpol controller.
+ *
+ *   mpol_stress [-t SECONDS] [-s SEED] [-B]
+ *
+ * -B breaks the placement check on purpose (the highest node of each
+ * cgroup's allowed set is left out of it): the run must then fail, which
+ * shows that the check can.
+ *
+ * Runs for SECONDS (default: $STRESS_SECONDS, else 120).  The nodes used
+ * are $MPOL_STRESS_NODES (default: every node with memory), of which the
+ * first four are taken; hot-pluggable nodes must be left out by the caller.
+ *
+ * Under S = /sys/fs/cgroup/mpol_stress (cpuset.mems = the four nodes
+ * A B C D) three worker cgroups w0..w2 hold worker processes, two threads
+ * each, that map, fault (4 KiB pages, and THP through MADV_HUGEPAGE),
+ * tag, query (move_pages(2) without target nodes), verify and unmap
+ * memory in a loop.  Meanwhile, as fast as they can:
+ *  - one thread per cgroup (S, w0, w1, w2) rewrites mpol.policy, another
+ *    one its mpol.weights;
+ *  - a thread flips the cpuset.mems of w0..w2 between two nested sets;
+ *  - a thread writes the global weights in sysfs;
+ *  - a thread moves worker processes between w0..w2;
+ *  - a process creates S/cK and S/cK/d with random policies, weights and
+ *    mems, runs a short-lived task in d that checks its own pages, and
+ *    removes both again.
+ *
+ * What "allowed" means.  cpuset.mems is a hard limit; the controller only
+ * picks nodes inside it, and falls back to all of it when a NODELIST has
+ * no node in common with it.  So each cgroup's writers pick policies from
+ * a fixed menu, and cpuset.mems alternates between two nested sets (big
+ * and small); the nodes a page may be on are then the union over the
+ * menu and both sets of nodes(policy, mems):
+ *	explicit NODELIST:   NODELIST & mems, or mems if that is empty
+ *	MODE without list:   mems
+ *	local:               the CPU nodes if all of them are in mems (the
+ *	                     task runs on any CPU), else mems
+ *	inherit:             the same over the parent's menu
+ * plus the small set, where a shrinking cpuset.mems migrates pages of
+ * the removed node (nested sets: pages on kept nodes are not moved).
+ * The menus are chosen so that this union is smaller than cpuset.mems:
+ *	w0: mems {A,B,C} / {A,B}, policies within {A,B}:  allowed {A,B}
+ *	w1: mems {B,C,D} / {C,D}, policies within {C,D}
+ *	    (and one that names A, outside mems):          allowed {C,D}
+ *	w2: mems {C,D} / {D}, mostly policies outside mems
+ *	    (fallbacks), "local", MODE without list:       allowed {C,D}
+ * so a page on a node the policy excludes, and not only one outside
+ * cpuset.mems, is caught.  A worker that is moved during a sample window
+ * may have its pages migrated by cpuset from the old cgroup's mems to the
+ * new one's (node remapping, regardless of policy), so for such a window
+ * the allowed set is the union of allowed set and mems of every cgroup it
+ * was in; the mover and the workers track that in shared memory.  Memory
+ * stays small (~60 MiB of 2.5 GiB), so no node fills up and "fallback
+ * because the node is full" does not happen.
+ *
+ * At the end: every worker and short-lived task exited 0, no OOM kill,
+ * every control write succeeded, and each cgroup's mpol.policy,
+ * mpol.weights, their .effective files and cpuset.mems are what the last
+ * writes imply (the writers record their last successful write; one
+ * writer per file).  Operation counts are printed as "# ops: ...".
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "mpolt.h"
+
+#define fallthrough __attribute__((__fallthrough__))
+
+#define NR_GROUPS	3		/* w0..w2 */
+#define NR_WORKERS	6		/* processes */
+#define NR_THREADS	2		/* per worker */
+#define SMALL_PAGES	64		/* 4 KiB pages per small sample */
+#define THP_SIZE	(4UL << 20)	/* two huge pages per THP sample */
+#define PAGE		4096UL
+#define MAX_VIOL	16
+#define MAX_ERRS	16
+#define S_PATH		MPOLT_CGROOT "/mpol_stress"
+
+/* Policies of a menu */
+enum { P_INH, P_LOCAL, P_EVERY, P_NODES };
+
+struct pol {
+	int kind;
+	const char *mode;	/* NULL for inherit and local */
+	uint64_t nodes;		/* P_NODES: the NODELIST */
+	bool scramble;		/* write the list in a non-canonical form */
+};
+
+#define MENU_MAX	8
+
+struct group {
+	const char *name;
+	char path[128];
+	uint64_t big, small;	/* cpuset.mems alternatives (w0..w2) */
+	struct pol menu[MENU_MAX];
+	int nr_menu;
+	uint64_t allowed;	/* computed: see the top comment */
+	uint64_t mems_union;
+	/* the last successful writes (one writer per file) */
+	int last_pol;		/* index into menu, -1: none yet (inherit) */
+	unsigned int w[MPOLT_MAXNODE];
+	uint64_t last_mems;
+};
+
+/* One worker process, shared with the mover */
+struct wproc {
+	pthread_mutex_t lock;
+	int cur;			/* the group it is in */
+	int pending;			/* moves in flight */
+	unsigned int mask[NR_THREADS];	/* groups seen in the window */
+	bool moved[NR_THREADS];		/* a move overlapped the window */
+	pid_t pid;
+};
+
+struct viol {
+	int who;		/* worker*NR_THREADS+thread; -1: churn task */
+	int node;
+	uint64_t allowed;
+	unsigned int groups;
+	bool moved, thp;
+};
+
+/* Shared by every process of the test (MAP_SHARED) */
+struct shared {
+	volatile int stop;
+	volatile int go;
+	long faults, checked, unknown, thp_samples, small_samples;
+	long unknown_by[4];	/* ENOENT, EBUSY, EFAULT, other */
+	long corrupt;
+	long policy_writes, weight_writes, moves, mkdirs, rmdirs;
+	long sysfs_writes, cpuset_writes, churn_tasks, rmdir_busy;
+	long errors;		/* control writes that failed */
+	long thp_backed;	/* THP samples that got a huge page */
+	long lat_sum[3], lat_max[3];	/* us: move, cpuset.mems, mkdir+rmdir */
+	long nviol;
+	struct viol viol[MAX_VIOL];
+	char errmsg[MAX_ERRS][160];
+	struct wproc w[NR_WORKERS];
+};
+
+static struct shared *sh;
+static struct group S, G[NR_GROUPS];
+static uint64_t node[4];		/* A B C D as masks */
+static uint64_t all4, cpu_nodes, possible;
+static unsigned int global_w[MPOLT_MAXNODE], global_orig[MPOLT_MAXNODE];
+static uint64_t seed = 0x5354524553ULL;
+static bool sabotage;
+
+#define inc(field)	__atomic_add_fetch(&sh->field, 1, __ATOMIC_RELAXED)
+#define add(field, n)	__atomic_add_fetch(&sh->field, (n), __ATOMIC_RELAXED)
+
+/* Per-thread PRNG (xorshift64*) */
+static uint64_t rnd(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545f4914f6cdd1dULL;
+}
+
+static unsigned int rn(uint64_t *s, unsigned int n)
+{
+	return rnd(s) % n;
+}
+
+static void __attribute__((format(printf, 1, 2))) error(const char *fmt, ...)
+{
+	long n = inc(errors) - 1;
+	va_list ap;
+
+	if (n >= MAX_ERRS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(sh->errmsg[n], sizeof(sh->errmsg[n]), fmt, ap);
+	va_end(ap);
+}
+
+static long now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000L + ts.tv_nsec / 1000;
+}
+
+/* Account the latency of one operation of kind @k that started at @t0 */
+static void lat(int k, long t0)
+{
+	long d = now_us() - t0, max = sh->lat_max[k];
+
+	add(lat_sum[k], d);
+	while (d > max && !__atomic_compare_exchange_n(&sh->lat_max[k], &max,
+							d, false,
+							__ATOMIC_RELAXED,
+							__ATOMIC_RELAXED))
+		;
+}
+
+/*
+ * Is the page at @addr part of a transparent huge page?  pagemap gives
+ * the PFN (root only), kpageflags its flags (KPF_THP is bit 22).
+ */
+static bool is_thp(void *addr)
+{
+	static __thread int pm = -1, kf = -1;
+	uint64_t ent, flags;
+
+	if (pm < 0)
+		pm = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (kf < 0)
+		kf = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
+	if (pread(pm, &ent, 8, (uintptr_t)addr / PAGE * 8) != 8 ||
+	    !(ent >> 63) || !(ent & ((1ULL << 55) - 1)))
+		return false;
+	if (pread(kf, &flags, 8, (ent & ((1ULL << 55) - 1)) * 8) != 8)
+		return false;
+	return flags & (1ULL << 22);
+}
+
+static bool stopped(void)
+{
+	return __atomic_load_n(&sh->stop, __ATOMIC_RELAXED);
+}
+
+/* --- allowed nodes ------------------------------------------------------ */
+
+static uint64_t pol_nodes(const struct pol *p, const struct group *parent,
+			  uint64_t mems);
+
+static uint64_t menu_nodes(const struct group *g, uint64_t mems)
+{
+	uint64_t u = 0;
+	int i;
+
+	for (i = 0; i < g->nr_menu; i++)
+		u |= pol_nodes(&g->menu[i], g == &S ? NULL : &S, mems);
+	return u;
+}
+
+/* Where an allocation under @p may land while cpuset.mems is @mems */
+static uint64_t pol_nodes(const struct pol *p, const struct group *parent,
+			  uint64_t mems)
+{
+	switch (p->kind) {
+	case P_INH:
+		if (parent)
+			return menu_nodes(parent, mems);
+		/* the root's policy is local */
+		fallthrough;
+	case P_LOCAL:
+		return (cpu_nodes & mems) == cpu_nodes ? cpu_nodes : mems;
+	case P_EVERY:
+		return mems;
+	default:
+		return p->nodes & mems ? p->nodes & mems : mems;
+	}
+}
+
+/* --- policy text --------------------------------------------------------- */
+
+/* What is written; a NODELIST sometimes in reverse and with a range */
+static void pol_write_text(const struct pol *p, char *buf, size_t size)
+{
+	char list[128];
+	size_t off = 0;
+	int n;
+
+	if (p->kind == P_INH || p->kind == P_LOCAL) {
+		snprintf(buf, size, "%s", p->kind == P_LOCAL ? "local" :
+			 "inherit");
+		return;
+	}
+	if (p->kind == P_EVERY) {
+		snprintf(buf, size, "%s", p->mode);
+		return;
+	}
+	if (!p->scramble) {
+		snprintf(buf, size, "%s:%s", p->mode,
+			 fmt_nodes(p->nodes, list, sizeof(list)));
+		return;
+	}
+	list[0] = '\0';
+	for (n = MPOLT_MAXNODE - 1; n >= 0; n--)
+		if (p->nodes & (1ULL << n))
+			off += snprintf(list + off, sizeof(list) - off, "%s%d",
+					off ? "," : "", n);
+	snprintf(buf, size, "%s:%s\n", p->mode, list);
+}
+
+/* What mpol.policy shows for it */
+static void pol_show_text(const struct pol *p, char *buf, size_t size)
+{
+	char list[128];
+
+	if (p->kind == P_INH || p->kind == P_LOCAL)
+		snprintf(buf, size, "%s\n", p->kind == P_LOCAL ? "local" :
+			 "inherit");
+	else if (p->kind == P_EVERY)
+		snprintf(buf, size, "%s\n", p->mode);
+	else
+		snprintf(buf, size, "%s:%s\n", p->mode,
+			 fmt_nodes(p->nodes, list, sizeof(list)));
+}
+
+static void menu_add(struct group *g, int kind, const char *mode,
+		     uint64_t nodes, bool scramble)
+{
+	struct pol *p = &g->menu[g->nr_menu++];
+
+	p->kind = kind;
+	p->mode = mode;
+	p->nodes = nodes;
+	p->scramble = scramble;
+}
+
+static void group_path(struct group *g, const char *name)
+{
+	g->name = name;
+	snprintf(g->path, sizeof(g->path), "%s%s%s", S_PATH, *name ? "/" : "",
+		 name);
+}
+
+/* --- control files ------------------------------------------------------ */
+
+static bool ctl_write(const char *dir, const char *file, const char *val)
+{
+	char path[256];
+	ssize_t ret;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	ret = write_str(path, val);
+	if (ret == (ssize_t)strlen(val))
+		return true;
+	error("writing \"%s\" to %s: %s", val, path,
+	      ret < 0 ? strerror(-ret) : "short write");
+	return false;
+}
+
+static void ctl_write_must(const char *dir, const char *file, const char *val)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	if (write_str(path, val) < 0)
+		bail("writing \"%s\" to %s: %s", val, path, strerror(errno));
+}
+
+static bool mkdir_cg(const char *path)
+{
+	if (!mkdir(path, 0755))
+		return true;
+	error("mkdir %s: %s", path, strerror(errno));
+	return false;
+}
+
+/* rmdir, retrying while the last task's exit is still being released */
+static bool rmdir_cg(const char *path)
+{
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		if (!rmdir(path))
+			return true;
+		if (errno != EBUSY)
+			break;
+		inc(rmdir_busy);
+		usleep(1000);
+	}
+	error("rmdir %s: %s", path, strerror(errno));
+	return false;
+}
+
+/* --- the sampling in workers and churn tasks -------------------------- */
+
+/*
+ * Map, fault and tag @len bytes (THP or 4 KiB pages), query the node of
+ * every 4 KiB page, then verify the tags.  Each node is checked against
+ * the mask that *allowed() returns after the query, so the window covers
+ * the faults and the query.  Returns false on an internal error.
+ */
+static bool sample(bool thp, int who, uint64_t (*allowed)(void *, bool *,
+							   unsigned int *),
+		   void *arg, uint64_t tag)
+{
+	size_t len = thp ? THP_SIZE : SMALL_PAGES * PAGE;
+	size_t n = len / PAGE, i;
+	static __thread void **pages;
+	static __thread int *status;
+	unsigned int groups = 0;
+	bool moved = false;
+	uint64_t ok_nodes;
+	char *raw, *buf;
+	long ret;
+
+	if (!pages) {
+		pages = malloc(sizeof(*pages) * (THP_SIZE / PAGE));
+		status = malloc(sizeof(*status) * (THP_SIZE / PAGE));
+		if (!pages || !status)
+			return false;
+	}
+	/* 2 MiB alignment, so that THP can be used */
+	raw = mmap(NULL, len + (2UL << 20), PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (raw == MAP_FAILED)
+		return false;
+	buf = (char *)(((uintptr_t)raw + (2UL << 20) - 1) & ~((2UL << 20) - 1));
+	madvise(buf, len, thp ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
+	for (i = 0; i < n; i++) {
+		uint64_t *p = (uint64_t *)(buf + i * PAGE);
+
+		p[0] = tag ^ i;
+		p[1] = ~(tag ^ i);
+		pages[i] = p;
+	}
+	ret = syscall(__NR_move_pages, 0, n, pages, NULL, status, 0);
+	ok_nodes = allowed(arg, &moved, &groups);
+	if (ret < 0) {
+		munmap(raw, len + (2UL << 20));
+		return false;
+	}
+	add(faults, thp ? 2 : n);
+	add(checked, n);
+	if (thp) {
+		inc(thp_samples);
+		if (is_thp(buf) && is_thp(buf + (2UL << 20)))
+			inc(thp_backed);
+	}
+	else
+		inc(small_samples);
+	for (i = 0; i < n; i++) {
+		uint64_t *p = (uint64_t *)pages[i];
+		long k;
+
+		if (p[0] != (tag ^ i) || p[1] != ~(tag ^ i))
+			inc(corrupt);
+		if (status[i] < 0) {
+			/* not mapped right now: under migration */
+			inc(unknown);
+			k = status[i] == -ENOENT ? 0 : status[i] == -EBUSY ?
+			    1 : status[i] == -EFAULT ? 2 : 3;
+			add(unknown_by[k], 1);
+			continue;
+		}
+		if (status[i] < MPOLT_MAXNODE &&
+		    (ok_nodes & (1ULL << status[i])))
+			continue;
+		k = inc(nviol) - 1;
+		if (k < MAX_VIOL) {
+			sh->viol[k] = (struct viol){ .who = who,
+				.node = status[i], .allowed = ok_nodes,
+				.groups = groups, .moved = moved,
+				.thp = thp };
+		}
+	}
+	munmap(raw, len + (2UL << 20));
+	return true;
+}
+
+struct wthread {
+	int w, t;
+	uint64_t rng;
+};
+
+/* Start of a sample window of worker thread @wt */
+static void window_start(struct wthread *wt)
+{
+	struct wproc *wp = &sh->w[wt->w];
+
+	pthread_mutex_lock(&wp->lock);
+	/* with a move in flight, the mask already holds both cgroups */
+	if (!wp->pending) {
+		wp->mask[wt->t] = 1U << wp->cur;
+		wp->moved[wt->t] = false;
+	}
+	pthread_mutex_unlock(&wp->lock);
+}
+
+static uint64_t worker_allowed(void *arg, bool *moved, unsigned int *groups)
+{
+	struct wthread *wt = arg;
+	struct wproc *wp = &sh->w[wt->w];
+	uint64_t ok = 0;
+	int g;
+
+	pthread_mutex_lock(&wp->lock);
+	*groups = wp->mask[wt->t];
+	*moved = wp->moved[wt->t];
+	pthread_mutex_unlock(&wp->lock);
+	for (g = 0; g < NR_GROUPS; g++)
+		if (*groups & (1U << g))
+			ok |= G[g].allowed | (*moved ? G[g].mems_union : 0);
+	return ok;
+}
+
+static void *worker_thread(void *arg)
+{
+	struct wthread *wt = arg;
+	uint64_t iter = 0;
+
+	setpriority(PRIO_PROCESS, gettid(), 5);
+	while (!stopped()) {
+		bool thp = rn(&wt->rng, 3) == 0;
+
+		window_start(wt);
+		if (!sample(thp, wt->w * NR_THREADS + wt->t, worker_allowed,
+			    wt, ((uint64_t)wt->w << 48) ^ (iter++ << 8) ^
+			    wt->t)) {
+			error("worker %d thread %d: mmap/move_pages: %s",
+			      wt->w, wt->t, strerror(errno));
+			return (void *)1;
+		}
+	}
+	return NULL;
+}
+
+static int worker_main(int w)
+{
+	struct wthread wt[NR_THREADS];
+	pthread_t tid[NR_THREADS];
+	int t, fail = 0;
+	void *ret;
+
+	/* run in the cgroup the parent put us in before faulting anything */
+	while (!__atomic_load_n(&sh->go, __ATOMIC_ACQUIRE))
+		usleep(1000);
+	for (t = 0; t < NR_THREADS; t++) {
+		wt[t] = (struct wthread){ .w = w, .t = t,
+			.rng = seed ^ (w * 131 + t + 1) * 0x9e3779b97f4a7c15ULL };
+		if (pthread_create(&tid[t], NULL, worker_thread, &wt[t]))
+			return 2;
+	}
+	for (t = 0; t < NR_THREADS; t++) {
+		pthread_join(tid[t], &ret);
+		fail |= ret != NULL;
+	}
+	return fail ? 2 : 0;
+}
+
+/* --- writers (threads of the main process) ---------------------------- */
+
+static void *policy_writer(void *arg)
+{
+	struct group *g = arg;
+	uint64_t rng = seed ^ (uintptr_t)g;
+	char buf[128];
+
+	setpriority(PRIO_PROCESS, gettid(), 5);
+	while (!stopped()) {
+		int i = rn(&rng, g->nr_menu);
+
+		pol_write_text(&g->menu[i], buf, sizeof(buf));
+		if (ctl_write(g->path, "mpol.policy", buf))
+			g->last_pol = i;
+		inc(policy_writes);
+	}
+	return NULL;
+}
+
+static void *weights_writer(void *arg)
+{
+	struct group *g = arg;
+	uint64_t rng = seed ^ ((uintptr_t)g << 1);
+	char buf[64];
+
+	setpriority(PRIO_PROCESS, gettid(), 5);
+	while (!stopped()) {
+		int nid = rn(&rng, 64 - __builtin_clzll(possible));
+		unsigned int w = rn(&rng, 4) ? 1 + rn(&rng, 255) : 0;
+
+		if (!(possible & (1ULL << nid)))
+			continue;
+		if (w)
+			snprintf(buf, sizeof(buf), "%d %u\n", nid, w);
+		else
+			snprintf(buf, sizeof(buf), "%d default", nid);
+		if (ctl_write(g->path, "mpol.weights", buf))
+			g->w[nid] = w;
+		inc(weight_writes);
+	}
+	return NULL;
+}
+
+static void *cpuset_writer(void *arg)
+{
+	char list[128];
+	int i = 0;
+
+	(void)arg;
+	while (!stopped()) {
+		struct group *g = &G[i++ % NR_GROUPS];
+		uint64_t m = g->last_mems == g->big ? g->small : g->big;
+		long t0 = now_us();
+
+		if (ctl_write(g->path, "cpuset.mems",
+			      fmt_nodes(m, list, sizeof(list))))
+			g->last_mems = m;
+		lat(1, t0);
+		inc(cpuset_writes);
+	}
+	return NULL;
+}
+
+static void *sysfs_writer(void *arg)
+{
+	uint64_t rng = seed ^ 0x5f5f;
+	char path[128], buf[16];
+
+	(void)arg;
+	while (!stopped()) {
+		int k = rn(&rng, 4), nid = __builtin_ctzll(node[k]);
+		unsigned int w = 1 + rn(&rng, 255);
+		ssize_t ret;
+
+		snprintf(path, sizeof(path), MPOLT_WI_SYSFS "/node%d", nid);
+		snprintf(buf, sizeof(buf), "%u", w);
+		ret = write_str(path, buf);
+		if (ret == (ssize_t)strlen(buf))
+			global_w[nid] = w;
+		else
+			error("writing %s to %s: %s", buf, path,
+			      ret < 0 ? strerror(-ret) : "short");
+		inc(sysfs_writes);
+	}
+	return NULL;
+}
+
+static void *mover(void *arg)
+{
+	uint64_t rng = seed ^ 0x6d6f7665;
+	char buf[32], path[256];
+	long t0;
+	int t;
+
+	(void)arg;
+	while (!stopped()) {
+		struct wproc *wp = &sh->w[rn(&rng, NR_WORKERS)];
+		int to = (wp->cur + 1 + rn(&rng, NR_GROUPS - 1)) % NR_GROUPS;
+		ssize_t ret;
+
+		/* every window that overlaps the move sees both cgroups */
+		pthread_mutex_lock(&wp->lock);
+		for (t = 0; t < NR_THREADS; t++) {
+			wp->mask[t] |= 1U << to;
+			wp->moved[t] = true;
+		}
+		wp->pending++;
+		pthread_mutex_unlock(&wp->lock);
+
+		snprintf(path, sizeof(path), "%s/cgroup.procs", G[to].path);
+		snprintf(buf, sizeof(buf), "%d", wp->pid);
+		t0 = now_us();
+		ret = write_str(path, buf);
+		lat(0, t0);
+
+		pthread_mutex_lock(&wp->lock);
+		if (ret > 0)
+			wp->cur = to;
+		else
+			error("moving %d to %s: %s", wp->pid, G[to].name,
+			      strerror(-ret));
+		wp->pending--;
+		pthread_mutex_unlock(&wp->lock);
+		inc(moves);
+		usleep(2000);
+	}
+	return NULL;
+}
+
+/* --- churn: child cgroups that come and go ----------------------------- */
+
+struct churn_cfg {
+	struct pol pc, pd;	/* policies of cK and cK/d */
+	uint64_t mems;		/* cpuset.mems of cK */
+};
+
+static uint64_t churn_allowed(void *arg, bool *moved, unsigned int *groups)
+{
+	struct churn_cfg *cfg = arg;
+	const struct pol *p = cfg->pd.kind == P_INH ? &cfg->pc : &cfg->pd;
+
+	*moved = false;
+	*groups = 0;
+	return pol_nodes(p, &S, cfg->mems);
+}
+
+static void random_pol(uint64_t *rng, struct pol *p)
+{
+	static const char * const modes[] = { "bind", "interleave",
+		"weighted-interleave", "preferred-many", "preferred" };
+	int m = rn(rng, 5);
+
+	p->kind = rn(rng, 8);
+	p->kind = p->kind < 2 ? P_INH : p->kind < 3 ? P_LOCAL :
+		  p->kind < 4 ? P_EVERY : P_NODES;
+	p->mode = modes[m];
+	p->scramble = rn(rng, 2);
+	do {
+		p->nodes = all4 & rnd(rng);
+	} while (!p->nodes);
+	if (m == 4) {
+		/* preferred: exactly one node, and needs a list */
+		p->kind = P_NODES;
+		p->nodes = node[rn(rng, 4)];
+	}
+}
+
+/* A short-lived task in a fresh cgroup: checks its own pages */
+static int churn_task(struct churn_cfg *cfg, int rfd)
+{
+	char c;
+	int i;
+
+	if (read(rfd, &c, 1) != 1)
+		return 2;
+	for (i = 0; i < 4; i++)
+		if (!sample(i == 3, -1, churn_allowed, cfg, 0xc0ffee00 + i))
+			return 2;
+	return 0;
+}
+
+static int churn_main(void)
+{
+	uint64_t rng = seed ^ 0x636875726e;
+	char cpath[160], dpath[192], buf[256];
+	long k = 0;
+
+	while (!stopped()) {
+		struct churn_cfg cfg;
+		char show[128], eff[128];
+		int pfd[2], status;
+		long t0 = now_us();
+		pid_t pid;
+
+		random_pol(&rng, &cfg.pc);
+		random_pol(&rng, &cfg.pd);
+		do {
+			cfg.mems = all4 & rnd(&rng);
+		} while (!cfg.mems);
+		snprintf(cpath, sizeof(cpath), "%s/c%ld", S.path, k++);
+		snprintf(dpath, sizeof(dpath), "%s/d", cpath);
+		if (!mkdir_cg(cpath))
+			break;
+		inc(mkdirs);
+		ctl_write(cpath, "cgroup.subtree_control", "+cpuset +mpol");
+		ctl_write(cpath, "cpuset.mems", fmt_nodes(cfg.mems, buf,
+							  sizeof(buf)));
+		pol_write_text(&cfg.pc, buf, sizeof(buf));
+		ctl_write(cpath, "mpol.policy", buf);
+		inc(policy_writes);
+		if (!mkdir_cg(dpath))
+			break;
+		inc(mkdirs);
+		pol_write_text(&cfg.pd, buf, sizeof(buf));
+		ctl_write(dpath, "mpol.policy", buf);
+		inc(policy_writes);
+		snprintf(buf, sizeof(buf), "%d %u", __builtin_ctzll(
+			 node[rn(&rng, 4)]), 1 + rn(&rng, 255));
+		ctl_write(dpath, "mpol.weights", buf);
+		inc(weight_writes);
+
+		/* d's effective policy, unless it comes from S (changing) */
+		if (cfg.pd.kind != P_INH || cfg.pc.kind != P_INH) {
+			pol_show_text(cfg.pd.kind != P_INH ? &cfg.pd :
+				      &cfg.pc, show, sizeof(show));
+			snprintf(buf, sizeof(buf), "%s/mpol.policy.effective",
+				 dpath);
+			if (read_file(buf, eff, sizeof(eff)) < 0 ||
+			    strcmp(eff, show))
+				error("%s is \"%.40s\", expected \"%.40s\"",
+				      buf, eff, show);
+		}
+
+		if (k % 2 && !pipe(pfd)) {
+			pid = fork();
+			if (!pid) {
+				close(pfd[1]);
+				_exit(churn_task(&cfg, pfd[0]));
+			}
+			close(pfd[0]);
+			if (pid > 0) {
+				snprintf(buf, sizeof(buf), "%d", pid);
+				ctl_write(dpath, "cgroup.procs", buf);
+				if (write(pfd[1], "g", 1) != 1)
+					error("churn: pipe write");
+				if (waitpid(pid, &status, 0) != pid ||
+				    !WIFEXITED(status) || WEXITSTATUS(status))
+					error("churn task %d: status 0x%x", pid,
+					      status);
+				inc(churn_tasks);
+			} else {
+				error("fork: %s", strerror(errno));
+			}
+			close(pfd[1]);
+		}
+		if (rmdir_cg(dpath))
+			inc(rmdirs);
+		if (rmdir_cg(cpath))
+			inc(rmdirs);
+		lat(2, t0);
+	}
+	return 0;
+}
+
+/* --- setup and final checks ------------------------------------------- */
+
+static void read_global(unsigned int *w)
+{
+	char path[128], buf[32];
+	int nid;
+
+	for (nid = 0; nid < MPOLT_MAXNODE; nid++) {
+		if (!(possible & (1ULL << nid)))
+			continue;
+		snprintf(path, sizeof(path), MPOLT_WI_SYSFS "/node%d", nid);
+		if (read_file(path, buf, sizeof(buf)) < 0)
+			bail("cannot read %s", path);
+		w[nid] = atoi(buf);
+	}
+}
+
+static void setup_groups(void)
+{
+	uint64_t A = node[0], B = node[1], C = node[2], D = node[3];
+	char l1[64], l2[64], l3[64];
+	int g;
+
+	group_path(&S, "");
+	/* S: within {A,B}; "inherit" is the root's "local" */
+	menu_add(&S, P_NODES, "bind", A | B, true);
+	menu_add(&S, P_NODES, "interleave", A | B, false);
+	menu_add(&S, P_NODES, "weighted-interleave", A | B, false);
+	menu_add(&S, P_NODES, "preferred-many", A | B, true);
+	menu_add(&S, P_INH, NULL, 0, false);
+
+	group_path(&G[0], "w0");
+	G[0].big = A | B | C;
+	G[0].small = A | B;
+	menu_add(&G[0], P_NODES, "bind", A | B, true);
+	menu_add(&G[0], P_NODES, "bind", A, false);
+	menu_add(&G[0], P_NODES, "interleave", A | B, false);
+	menu_add(&G[0], P_NODES, "weighted-interleave", A | B, true);
+	menu_add(&G[0], P_NODES, "preferred", B, false);
+	menu_add(&G[0], P_NODES, "preferred-many", A | B, false);
+	menu_add(&G[0], P_INH, NULL, 0, false);
+
+	group_path(&G[1], "w1");
+	G[1].big = B | C | D;
+	G[1].small = C | D;
+	menu_add(&G[1], P_NODES, "bind", D, false);
+	menu_add(&G[1], P_NODES, "interleave", C | D, true);
+	menu_add(&G[1], P_NODES, "weighted-interleave", C | D, false);
+	menu_add(&G[1], P_NODES, "weighted-interleave", A | C | D, true);
+	menu_add(&G[1], P_NODES, "preferred", C, false);
+	menu_add(&G[1], P_NODES, "preferred-many", C | D, false);
+
+	group_path(&G[2], "w2");
+	G[2].big = C | D;
+	G[2].small = D;
+	menu_add(&G[2], P_NODES, "bind", A | B, true);
+	menu_add(&G[2], P_NODES, "preferred", A, false);
+	menu_add(&G[2], P_NODES, "interleave", B | C, false);
+	menu_add(&G[2], P_EVERY, "weighted-interleave", 0, false);
+	menu_add(&G[2], P_LOCAL, NULL, 0, false);
+	menu_add(&G[2], P_INH, NULL, 0, false);
+
+	S.last_pol = -1;
+	S.last_mems = all4;
+	for (g = 0; g < NR_GROUPS; g++) {
+		struct group *gr = &G[g];
+
+		/* the migration target of a shrinking cpuset.mems */
+		gr->allowed = menu_nodes(gr, gr->big) |
+			      menu_nodes(gr, gr->small) | gr->small;
+		gr->mems_union = gr->big | gr->small;
+		if (sabotage)
+			gr->allowed &= ~(1ULL << (63 - __builtin_clzll(
+						    gr->allowed)));
+		gr->last_pol = -1;
+		gr->last_mems = gr->big;
+		diag("%s: cpuset.mems %s / %s, policies allow %s",
+		     gr->name, fmt_nodes(gr->big, l1, sizeof(l1)),
+		     fmt_nodes(gr->small, l2, sizeof(l2)),
+		     fmt_nodes(gr->allowed, l3, sizeof(l3)));
+	}
+}
+
+static void cleanup(void)
+{
+	char path[192];
+	int g, i;
+
+	for (i = 0; i < 1000; i++) {
+		snprintf(path, sizeof(path), "%s/c%d/d", S_PATH, i);
+		rmdir(path);
+		snprintf(path, sizeof(path), "%s/c%d", S_PATH, i);
+		rmdir(path);
+	}
+	for (g = 0; g < NR_GROUPS; g++) {
+		snprintf(path, sizeof(path), "%s/w%d", S_PATH, g);
+		rmdir(path);
+	}
+	rmdir(S_PATH);
+}
+
+static void restore_global(void)
+{
+	char path[128], buf[16];
+	int nid;
+
+	for (nid = 0; nid < MPOLT_MAXNODE; nid++) {
+		if (!(possible & (1ULL << nid)) || !global_orig[nid])
+			continue;
+		snprintf(path, sizeof(path), MPOLT_WI_SYSFS "/node%d", nid);
+		snprintf(buf, sizeof(buf), "%u", global_orig[nid]);
+		write_str(path, buf);
+	}
+}
+
+static bool expect_file(const char *dir, const char *file, const char *want)
+{
+	char path[256], buf[1024];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	if (read_file(path, buf, sizeof(buf)) >= 0 && !strcmp(buf, want))
+		return true;
+	diag("%s is \"%s\"", path, buf);
+	diag("  expected \"%s\"", want);
+	return false;
+}
+
+static const struct pol *last_pol(const struct group *g)
+{
+	static const struct pol inherit = { .kind = P_INH };
+
+	return g->last_pol < 0 ? &inherit : &g->menu[g->last_pol];
+}
+
+static bool final_policies(void)
+{
+	struct group *all[] = { &S, &G[0], &G[1], &G[2] };
+	static const struct pol local = { .kind = P_LOCAL };
+	char want[128];
+	bool ok = true;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		const struct pol *p = last_pol(all[i]);
+
+		pol_show_text(p, want, sizeof(want));
+		ok &= expect_file(all[i]->path, "mpol.policy", want);
+		if (p->kind == P_INH)
+			p = i ? last_pol(&S) : &local;
+		if (p->kind == P_INH)
+			p = &local;
+		pol_show_text(p, want, sizeof(want));
+		ok &= expect_file(all[i]->path, "mpol.policy.effective", want);
+	}
+	return ok;
+}
+
+static bool final_weights(void)
+{
+	struct group *all[] = { &S, &G[0], &G[1], &G[2] };
+	char want[1024], eff[1024], path[128], buf[32];
+	size_t o1, o2;
+	bool ok = true;
+	int i, nid;
+
+	/* the root shows the global weights, which are what was written */
+	o2 = 0;
+	for (nid = 0; nid < MPOLT_MAXNODE; nid++) {
+		if (!(possible & (1ULL << nid)))
+			continue;
+		snprintf(path, sizeof(path), MPOLT_WI_SYSFS "/node%d", nid);
+		if (read_file(path, buf, sizeof(buf)) < 0 ||
+		    (unsigned int)atoi(buf) != global_w[nid]) {
+			diag("%s is %s, last written %u", path, buf,
+			     global_w[nid]);
+			ok = false;
+		}
+		o2 += snprintf(eff + o2, sizeof(eff) - o2, "%d %u\n", nid,
+			       global_w[nid]);
+	}
+	ok &= expect_file(MPOLT_CGROOT, "mpol.weights.effective", eff);
+
+	for (i = 0; i < 4; i++) {
+		o1 = o2 = 0;
+		want[0] = eff[0] = '\0';
+		for (nid = 0; nid < MPOLT_MAXNODE; nid++) {
+			unsigned int w = all[i]->w[nid];
+
+			if (!(possible & (1ULL << nid)))
+				continue;
+			if (w)
+				o1 += snprintf(want + o1, sizeof(want) - o1,
+					       "%d %u\n", nid, w);
+			if (!w && i)
+				w = S.w[nid];
+			if (!w)
+				w = global_w[nid];
+			o2 += snprintf(eff + o2, sizeof(eff) - o2, "%d %u\n",
+				       nid, w);
+		}
+		ok &= expect_file(all[i]->path, "mpol.weights", want);
+		ok &= expect_file(all[i]->path, "mpol.weights.effective", eff);
+	}
+	return ok;
+}
+
+static bool final_mems(void)
+{
+	char want[64];
+	bool ok = true;
+	int g;
+
+	for (g = 0; g < NR_GROUPS; g++) {
+		fmt_nodes(G[g].last_mems, want, sizeof(want));
+		strcat(want, "\n");
+		ok &= expect_file(G[g].path, "cpuset.mems", want);
+		ok &= expect_file(G[g].path, "cpuset.mems.effective", want);
+	}
+	return ok;
+}
+
+static long keyed(const char *dir, const char *file, const char *key)
+{
+	char path[256], buf[512], *p;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	if (read_file(path, buf, sizeof(buf)) < 0)
+		return -1;
+	p = strstr(buf, key);
+	return p ? atol(p + strlen(key) + 1) : -1;
+}
+
+static long vmstat(const char *key)
+{
+	static char buf[16384];
+	char *p;
+
+	if (read_file("/proc/vmstat", buf, sizeof(buf)) < 0)
+		return -1;
+	p = strstr(buf, key);
+	return p ? atol(p + strlen(key) + 1) : -1;
+}
+
+int main(int argc, char **argv)
+{
+	pthread_t tid[2 * 4 + 3];
+	long secs = 120, thp0, thpf0, oom0, ev_s, ev_sum, ev_w2;
+	int nt = 0, opt, i, g, status, bad_exit = 0;
+	const char *env = getenv("STRESS_SECONDS");
+	pid_t workers[NR_WORKERS], churner;
+	struct timespec t0, t1;
+	pthread_mutexattr_t ma;
+	char buf[256], list[64];
+	uint64_t mem;
+	bool ok;
+
+	if (env && *env)
+		secs = atol(env);
+	while ((opt = getopt(argc, argv, "t:s:B")) != -1) {
+		if (opt == 't')
+			secs = atol(optarg);
+		else if (opt == 's')
+			seed = strtoull(optarg, NULL, 0);
+		else if (opt == 'B')
+			sabotage = true;
+		else
+			return 2;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("TAP version 13\n");
+	if (!cg_has_word(MPOLT_CGROOT "/cgroup.controllers", "mpol")) {
+		printf("1..0 # SKIP no mpol controller\n");
+		return 0;
+	}
+	possible = sysfs_nodes("possible");
+	cpu_nodes = sysfs_nodes("has_cpu");
+	mem = sysfs_nodes("has_memory");
+	env = getenv("MPOL_STRESS_NODES");
+	if (env && *env) {
+		uint64_t want = 0;
+		char *e;
+
+		for (const char *s = env; *s; s = e) {
+			long n = strtol(s, &e, 10);
+
+			if (e == s)
+				bail("MPOL_STRESS_NODES=\"%s\"", env);
+			want |= 1ULL << n;
+			while (*e == ' ' || *e == ',')
+				e++;
+		}
+		mem &= want;
+	}
+	for (i = 0; i < 4; i++) {
+		if (!mem) {
+			printf("1..0 # SKIP needs 4 memory nodes\n");
+			return 0;
+		}
+		node[i] = mem & -mem;
+		mem &= mem - 1;
+		all4 |= node[i];
+	}
+	diag("seed 0x%llx, %ld seconds, nodes %s (cpu nodes %s), %d workers x %d threads",
+	     (unsigned long long)seed, secs, fmt_nodes(all4, buf, sizeof(buf)),
+	     fmt_nodes(cpu_nodes, list, sizeof(list)), NR_WORKERS,
+	     NR_THREADS);
+
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED)
+		bail("mmap: %s", strerror(errno));
+	pthread_mutexattr_init(&ma);
+	pthread_mutexattr_setpshared(&ma, PTHREAD_PROCESS_SHARED);
+	for (i = 0; i < NR_WORKERS; i++)
+		pthread_mutex_init(&sh->w[i].lock, &ma);
+
+	read_global(global_orig);
+	memcpy(global_w, global_orig, sizeof(global_w));
+	setup_groups();
+	cleanup();
+	if (mkdir(S_PATH, 0755))
+		bail("mkdir %s: %s", S_PATH, strerror(errno));
+	atexit(cleanup);
+	ctl_write_must(S_PATH, "cpuset.mems", fmt_nodes(all4, buf,
+							 sizeof(buf)));
+	ctl_write_must(S_PATH, "cgroup.subtree_control", "+cpuset +mpol");
+	for (g = 0; g < NR_GROUPS; g++) {
+		if (mkdir(G[g].path, 0755))
+			bail("mkdir %s: %s", G[g].path, strerror(errno));
+		ctl_write_must(G[g].path, "cpuset.mems",
+			       fmt_nodes(G[g].big, buf, sizeof(buf)));
+	}
+	/*
+	 * Start from a policy of each menu: the default "inherit" of a new
+	 * cgroup (S: the root's "local") is not in w0's and w1's menus.
+	 */
+	for (g = -1; g < NR_GROUPS; g++) {
+		struct group *gr = g < 0 ? &S : &G[g];
+
+		pol_write_text(&gr->menu[0], buf, sizeof(buf));
+		ctl_write_must(gr->path, "mpol.policy", buf);
+		gr->last_pol = 0;
+	}
+	tap(true, "setup: %s with w0..w2", S_PATH);
+
+	thp0 = vmstat("thp_fault_alloc");
+	thpf0 = vmstat("thp_fault_fallback");
+	oom0 = vmstat("oom_kill");
+	for (i = 0; i < NR_WORKERS; i++) {
+		workers[i] = fork();
+		if (workers[i] < 0)
+			bail("fork: %s", strerror(errno));
+		if (!workers[i])
+			_exit(worker_main(i));
+		sh->w[i].pid = workers[i];
+		sh->w[i].cur = i % NR_GROUPS;
+		snprintf(buf, sizeof(buf), "%d", workers[i]);
+		ctl_write_must(G[i % NR_GROUPS].path, "cgroup.procs", buf);
+	}
+	churner = fork();
+	if (!churner)
+		_exit(churn_main());
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	__atomic_store_n(&sh->go, 1, __ATOMIC_RELEASE);
+
+	pthread_create(&tid[nt++], NULL, policy_writer, &S);
+	pthread_create(&tid[nt++], NULL, weights_writer, &S);
+	for (g = 0; g < NR_GROUPS; g++) {
+		pthread_create(&tid[nt++], NULL, policy_writer, &G[g]);
+		pthread_create(&tid[nt++], NULL, weights_writer, &G[g]);
+	}
+	pthread_create(&tid[nt++], NULL, cpuset_writer, NULL);
+	pthread_create(&tid[nt++], NULL, sysfs_writer, NULL);
+	pthread_create(&tid[nt++], NULL, mover, NULL);
+
+	for (i = 0; i < secs; i++) {
+		sleep(1);
+		if (i && !(i % 600))
+			diag("%d s: %ld pages checked, %ld policy writes", i,
+			     sh->checked, sh->policy_writes);
+	}
+	sh->stop = 1;
+	for (i = 0; i < nt; i++)
+		pthread_join(tid[i], NULL);
+	for (i = 0; i < NR_WORKERS + 1; i++) {
+		pid_t pid = i < NR_WORKERS ? workers[i] : churner;
+
+		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+		    WEXITSTATUS(status)) {
+			diag("%s %d: %s %d", i < NR_WORKERS ? "worker" :
+			     "churner", pid, WIFSIGNALED(status) ?
+			     "killed by signal" : "exit status",
+			     WIFSIGNALED(status) ? WTERMSIG(status) :
+			     WEXITSTATUS(status));
+			bad_exit++;
+		}
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+
+	for (i = 0; i < sh->nviol && i < MAX_VIOL; i++) {
+		struct viol *v = &sh->viol[i];
+
+		diag("page on node %d, allowed %s (%s, %s %d, cgroups mask 0x%x%s)",
+		     v->node, fmt_nodes(v->allowed, buf, sizeof(buf)),
+		     v->thp ? "THP" : "4K", v->who < 0 ? "churn task" :
+		     "worker", v->who < 0 ? 0 : v->who / NR_THREADS,
+		     v->groups, v->moved ? ", moved" : "");
+	}
+	tap(!sh->nviol && sh->checked > 0,
+	    "every sampled page is on an allowed node (%ld pages checked, %ld on a forbidden node)",
+	    sh->checked, sh->nviol);
+	tap(!sh->corrupt, "page contents intact (%ld bad)", sh->corrupt);
+	tap(!bad_exit && vmstat("oom_kill") == oom0,
+	    "every worker, churn task and the churner exited 0; no OOM kill");
+	for (i = 0; i < sh->errors && i < MAX_ERRS; i++)
+		diag("%s", sh->errmsg[i]);
+	tap(!sh->errors, "every control write, move, mkdir and rmdir succeeded (%ld failed)",
+	    sh->errors);
+	tap(final_policies(), "final mpol.policy and mpol.policy.effective match the last writes");
+	tap(final_weights(),
+	    "final mpol.weights, mpol.weights.effective and global weights match the last writes");
+	tap(final_mems(), "final cpuset.mems of w0..w2 match the last writes");
+
+	/* hierarchical events: S counts at least what its children count */
+	ev_s = keyed(S.path, "mpol.events", "fallback");
+	ev_sum = keyed(S.path, "mpol.events.local", "fallback");
+	for (g = 0; g < NR_GROUPS; g++)
+		ev_sum += keyed(G[g].path, "mpol.events", "fallback");
+	ev_w2 = keyed(G[2].path, "mpol.events.local", "fallback");
+	ok = ev_s >= ev_sum && ev_w2 > 0;
+	tap(ok, "mpol.events: S fallback %ld >= S local + children %ld; w2 fallback %ld > 0",
+	    ev_s, ev_sum, ev_w2);
+
+	restore_global();
+	diag("ops: faults=%ld pages_checked=%ld samples_4k=%ld samples_thp=%ld thp_fault_alloc=%ld thp_fault_fallback=%ld",
+	     sh->faults, sh->checked, sh->small_samples, sh->thp_samples,
+	     vmstat("thp_fault_alloc") - thp0,
+	     vmstat("thp_fault_fallback") - thpf0);
+	diag("pages not mapped when queried (migrating): ENOENT %ld, EBUSY %ld, EFAULT %ld, other %ld",
+	     sh->unknown_by[0], sh->unknown_by[1], sh->unknown_by[2],
+	     sh->unknown_by[3]);
+	diag("ops: policy_writes=%ld weight_writes=%ld moves=%ld mkdir=%ld rmdir=%ld (EBUSY retries %ld) sysfs_writes=%ld cpuset_writes=%ld churn_tasks=%ld",
+	     sh->policy_writes, sh->weight_writes, sh->moves, sh->mkdirs,
+	     sh->rmdirs, sh->rmdir_busy, sh->sysfs_writes, sh->cpuset_writes,
+	     sh->churn_tasks);
+	diag("THP samples backed by huge pages: %ld of %ld", sh->thp_backed,
+	     sh->thp_samples);
+	diag("latency ms avg/max: move %.1f/%.1f, cpuset.mems write %.1f/%.1f, churn cycle %.1f/%.1f",
+	     sh->lat_sum[0] / 1e3 / (sh->moves ?: 1), sh->lat_max[0] / 1e3,
+	     sh->lat_sum[1] / 1e3 / (sh->cpuset_writes ?: 1),
+	     sh->lat_max[1] / 1e3,
+	     sh->lat_sum[2] / 1e3 / (sh->mkdirs / 2 ?: 1),
+	     sh->lat_max[2] / 1e3);
+	diag("stressed %.1f s", t1.tv_sec - t0.tv_sec +
+	     (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	printf("1..%d\n", mpolt_tap_n);
+	return mpolt_tap_failed ? 1 : 0;
+}
