@@ -1,0 +1,513 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mpol and memory hotplug: a node that is possible from boot but has no
+ * memory (the VM's node 4, a pc-dimm the kernel added offline) is onlined
+ * and offlined through /sys/devices/system/memory, several times, while
+ * cgroups allocate by
+ *
+ *   all:  "weighted-interleave"          (no node list: every allowed node)
+ *   list: "weighted-interleave:<possible>" (explicit, the hotplug node too)
+ *   only: "weighted-interleave:<hotplug node>"
+ *
+ * with a weight of 2 for the hotplug node.  A policy without node list is
+ * kept as node_possible_map and intersected with the task's mems_allowed
+ * at each allocation, and cpuset's mems follow N_MEMORY on hotplug, so:
+ *
+ * - while the node is online, "all" and "list" place every page on the
+ *   node weighted interleave over all memory nodes gives it, the hotplug
+ *   node included, and "only" places every page on the hotplug node;
+ * - while it is offline, "all" and "list" interleave over the other nodes
+ *   without counting a fallback (some listed node is allowed), and "only"
+ *   has no allowed node left: it interleaves over the allowed nodes and
+ *   counts a "fallback" in mpol.events for each allocation;
+ * - the .effective files never change: they show the policy as written
+ *   and the weight of every possible node, online or not;
+ * - pages on the node when it goes offline are migrated off it intact.
+ *
+ * Usage: mpol_hotplug [NODE [CYCLES]]; NODE defaults to the first possible
+ * node without memory that has memory blocks, CYCLES to 3.
+ */
+#define _GNU_SOURCE
+
+#include <dirent.h>
+#include <signal.h>
+
+#include "mpolt_node.h"
+
+#define HP_WEIGHT	2
+/* a multiple of the weight totals 6 (online) and 4 (offline) of the VM */
+#define NPAGES		(12 * 128)
+#define WAIT_MS		10000
+#define MAX_BLOCKS	64
+#define MEM_SYS		"/sys/devices/system/memory"
+
+static int hp_node;
+static int blocks[MAX_BLOCKS];
+static int nr_blocks;
+static int possible[NT_MAX_NODES], nr_possible;
+static int base_mem[NT_MAX_NODES], nr_base_mem;	/* memory nodes but hp_node */
+static int weight_of[NT_MAX_NODES];		/* expected effective weights */
+static char possible_list[256];
+static char top[256], self_cg[256];
+
+enum { CG_ALL, CG_LIST, CG_ONLY, NR_CGS };
+
+static const char * const cg_name[NR_CGS] = { "all", "list", "only" };
+static char cg_path[NR_CGS][300];
+static char cg_policy[NR_CGS][300];
+
+static void on_alarm(int sig)
+{
+	(void)sig;	/* only interrupts a memory block write that hangs */
+}
+
+/* The memory blocks of @node: its memoryN links in sysfs. */
+static int find_blocks(int node)
+{
+	char path[256];
+	struct dirent *de;
+	DIR *d;
+
+	nt_path(path, sizeof(path), NT_NODE_SYS "/node%d", node);
+	d = opendir(path);
+	if (!d)
+		return -1;
+	nr_blocks = 0;
+	while ((de = readdir(d)) && nr_blocks < MAX_BLOCKS) {
+		char *end;
+		long n;
+
+		if (strncmp(de->d_name, "memory", 6))
+			continue;
+		n = strtol(de->d_name + 6, &end, 10);
+		if (end == de->d_name + 6 || *end)
+			continue;
+		blocks[nr_blocks++] = n;
+	}
+	closedir(d);
+	return nr_blocks;
+}
+
+static bool block_state_is(int block, const char *state)
+{
+	char path[256], buf[64];
+
+	nt_path(path, sizeof(path), MEM_SYS "/memory%d/state", block);
+	if (nt_read(path, buf, sizeof(buf)) < 0)
+		return false;
+	buf[strcspn(buf, "\n")] = '\0';
+	return !strcmp(buf, state);
+}
+
+/*
+ * Set every block of the node to @state ("online_movable" or "offline").
+ * Movable, so that the pages on it can be migrated away again.  Offlining
+ * can fail for a moment (EBUSY, EAGAIN) while a page is in flight, so a
+ * failed write is retried; an alarm interrupts a write that never returns
+ * (offline_pages() gives up with EINTR on a signal).
+ */
+static int set_blocks(const char *state, const char *want)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	char path[256];
+	int i, try, ret = 0;
+
+	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART */
+	for (i = 0; i < nr_blocks; i++) {
+		if (block_state_is(blocks[i], want))
+			continue;
+		nt_path(path, sizeof(path), MEM_SYS "/memory%d/state",
+			blocks[i]);
+		for (try = 0; try < 20; try++) {
+			alarm(60);
+			ret = nt_write(path, state);
+			alarm(0);
+			if (ret != -EBUSY && ret != -EAGAIN)
+				break;
+			nt_msleep(200);
+		}
+		if (ret) {
+			nt_diag("writing %s to %s: %s (%d tries)", state, path,
+				strerror(-ret), try + 1);
+			return ret;
+		}
+		if (!block_state_is(blocks[i], want)) {
+			nt_diag("%s: not %s after the write", path, want);
+			return -EIO;
+		}
+	}
+	return 0;
+}
+
+/* The nodes a task may use now: the base nodes, and hp_node when online. */
+static int mem_nodes(bool online, int *nodes)
+{
+	int i, n = 0;
+	bool done = false;
+
+	for (i = 0; i < nr_base_mem; i++) {
+		if (online && !done && hp_node < base_mem[i]) {
+			nodes[n++] = hp_node;
+			done = true;
+		}
+		nodes[n++] = base_mem[i];
+	}
+	if (online && !done)
+		nodes[n++] = hp_node;
+	return n;
+}
+
+static bool set_equals(const bool *set, const int *nodes, int nr)
+{
+	bool want[NT_MAX_NODES] = { false };
+	int i;
+
+	for (i = 0; i < nr; i++)
+		want[nodes[i]] = true;
+	return !memcmp(set, want, sizeof(want));
+}
+
+/* Wait until the node list in @path is exactly @nodes; false on timeout. */
+static bool wait_list(const char *path, const int *nodes, int nr,
+		      const char *field)
+{
+	bool set[NT_MAX_NODES];
+	char buf[NT_BUF];
+	double start = nt_now();
+
+	for (;;) {
+		bool ok;
+
+		if (field)
+			ok = nt_status_field(path, field, buf, sizeof(buf));
+		else
+			ok = nt_read(path, buf, sizeof(buf)) >= 0;
+		if (ok && nt_parse_list(buf, set) >= 0 &&
+		    set_equals(set, nodes, nr))
+			return true;
+		if ((nt_now() - start) * 1000 > WAIT_MS) {
+			nt_diag("%s%s%s is \"%s\" after %d ms", path,
+				field ? " " : "", field ? field : "",
+				strtok(buf, "\n") ? buf : "", WAIT_MS);
+			return false;
+		}
+		nt_msleep(20);
+	}
+}
+
+static const char *fmt_nodes(char *buf, size_t len, const int *nodes, int nr)
+{
+	int i, off = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < nr; i++)
+		off += snprintf(buf + off, len - off, "%s%d", i ? "," : "",
+				nodes[i]);
+	return buf;
+}
+
+/* mpol.weights.effective: every possible node, whether it has memory. */
+static void weights_text(char *buf, size_t len)
+{
+	int i, off = 0;
+
+	for (i = 0; i < nr_possible; i++)
+		off += snprintf(buf + off, len - off, "%d %d\n", possible[i],
+				weight_of[possible[i]]);
+}
+
+static bool check_effective(const char *when)
+{
+	char exp[NT_BUF];
+	bool ok = true;
+	int c;
+
+	weights_text(exp, sizeof(exp));
+	for (c = 0; c < NR_CGS; c++) {
+		char pol[320];
+
+		snprintf(pol, sizeof(pol), "%s\n", cg_policy[c]);
+		ok &= nt_cg_is(cg_path[c], "mpol.policy.effective", pol);
+		ok &= nt_cg_is(cg_path[c], "mpol.weights.effective", exp);
+	}
+	return nt_ok(ok, "%s: mpol.policy.effective and mpol.weights.effective unchanged", when);
+}
+
+/*
+ * The nodes and weights weighted interleave uses for cgroup @c: its
+ * policy's nodes that are allowed, else (a fallback) the allowed nodes.
+ */
+static int wi_nodes(int c, bool online, int *nodes, int *weights,
+		    bool *fallback)
+{
+	int allowed[NT_MAX_NODES], n = mem_nodes(online, allowed);
+	int i, nr = 0;
+
+	*fallback = false;
+	for (i = 0; i < n; i++)
+		if (c != CG_ONLY || allowed[i] == hp_node)
+			nodes[nr++] = allowed[i];
+	if (!nr) {
+		*fallback = true;
+		memcpy(nodes, allowed, n * sizeof(*nodes));
+		nr = n;
+	}
+	for (i = 0; i < nr; i++)
+		weights[i] = weight_of[nodes[i]];
+	return nr;
+}
+
+/*
+ * Fault NPAGES in cgroup @c and check where each page went and what
+ * mpol.events.local counted.  Returns the mapping if @keep, else unmaps it.
+ */
+static char *fault_in(int c, bool online, const char *when, bool keep)
+{
+	int nodes[NT_MAX_NODES], weights[NT_MAX_NODES], allowed[NT_MAX_NODES];
+	int nr, nr_allowed = mem_nodes(online, allowed);
+	char what[128], list[256];
+	long before, after, bad;
+	bool fallback;
+	char *p = NULL;
+
+	snprintf(what, sizeof(what), "%s: %s", when, cg_name[c]);
+	if (nt_cg_enter(cg_path[c])) {
+		nt_ok(false, "%s: enter %s", what, cg_path[c]);
+		return NULL;
+	}
+	/* cpuset updates mems_allowed after the hotplug event: be sure */
+	if (!wait_list("/proc/self/status", allowed, nr_allowed,
+		       "Mems_allowed_list")) {
+		nt_ok(false, "%s: Mems_allowed_list is %s", what,
+		      fmt_nodes(list, sizeof(list), allowed, nr_allowed));
+		goto out;
+	}
+	nr = wi_nodes(c, online, nodes, weights, &fallback);
+	before = nt_cg_keyed(cg_path[c], "mpol.events.local", "fallback");
+	p = nt_map(NPAGES);
+	if (!p) {
+		nt_ok(false, "%s: mmap", what);
+		goto out;
+	}
+	nt_touch(p, NPAGES);
+	after = nt_cg_keyed(cg_path[c], "mpol.events.local", "fallback");
+	bad = nt_check_wi(what, p, NPAGES, nr, nodes, weights);
+	nt_ok(!bad, "%s: %d pages by weighted interleave over nodes %s%s", what,
+	      NPAGES, fmt_nodes(list, sizeof(list), nodes, nr),
+	      fallback ? " (fallback: no listed node allowed)" : "");
+	/*
+	 * Every fault of "only" with the node offline is a fallback; reading
+	 * the file may allocate and count a few more.  Nothing else falls
+	 * back.
+	 */
+	if (fallback)
+		nt_ok(before >= 0 && after - before >= NPAGES,
+		      "%s: mpol.events.local fallback +%ld (>= %d)", what,
+		      after - before, NPAGES);
+	else
+		nt_ok(before >= 0 && after == before,
+		      "%s: mpol.events.local fallback +%ld (0)", what,
+		      after - before);
+	if (!keep) {
+		munmap(p, NPAGES * nt_page_size);
+		p = NULL;
+	}
+out:
+	if (nt_cg_enter(self_cg))
+		nt_diag("cannot return to %s", self_cg);
+	return p;
+}
+
+/* has_memory, the root's and a cgroup's cpuset.mems.effective follow. */
+static bool check_mems(bool online, const char *when)
+{
+	int nodes[NT_MAX_NODES], nr = mem_nodes(online, nodes);
+	char path[400], list[256];
+	bool ok;
+
+	ok = wait_list(NT_NODE_SYS "/has_memory", nodes, nr, NULL);
+	ok &= wait_list(NT_CG_ROOT "/cpuset.mems.effective", nodes, nr, NULL);
+	nt_path(path, sizeof(path), "%s/cpuset.mems.effective",
+		cg_path[CG_ALL]);
+	ok &= wait_list(path, nodes, nr, NULL);
+	return nt_ok(ok, "%s: has_memory and cpuset.mems.effective are %s",
+		     when, fmt_nodes(list, sizeof(list), nodes, nr));
+}
+
+/* Phase with the node offline: nothing may land on it. */
+static bool offline_phase(const char *when)
+{
+	int c, failed = nt_tap->failed;
+	char *p;
+
+	if (!check_mems(false, when))
+		return false;
+	check_effective(when);
+	for (c = 0; c < NR_CGS; c++) {
+		p = fault_in(c, false, when, false);
+		if (p)
+			munmap(p, NPAGES * nt_page_size);
+	}
+	return nt_tap->failed == failed;
+}
+
+static int cycle(int i)
+{
+	char when[64], *kept;
+	long count[NT_MAX_NODES], other, bad;
+	int *status, c;
+
+	snprintf(when, sizeof(when), "cycle %d online", i);
+	nt_kmsg("mpol_hotplug: cycle %d: online node %d\n", i, hp_node);
+	if (!nt_ok(!set_blocks("online_movable", "online"),
+		   "%s: %d memory blocks of node %d onlined (movable)", when,
+		   nr_blocks, hp_node))
+		return -1;
+	nt_diag("%s: node %d MemFree %ld kB", when, hp_node,
+		nt_node_free_kb(hp_node));
+	if (!check_mems(true, when))
+		return -1;
+	check_effective(when);
+	/* "all" keeps its pages: offlining must migrate them */
+	kept = fault_in(CG_ALL, true, when, true);
+	for (c = CG_LIST; c < NR_CGS; c++) {
+		char *p = fault_in(c, true, when, false);
+
+		if (p)
+			munmap(p, NPAGES * nt_page_size);
+	}
+
+	snprintf(when, sizeof(when), "cycle %d offline", i);
+	nt_kmsg("mpol_hotplug: cycle %d: offline node %d\n", i, hp_node);
+	if (!nt_ok(!set_blocks("offline", "offline"),
+		   "%s: %d memory blocks of node %d offlined", when, nr_blocks,
+		   hp_node))
+		return -1;
+	if (kept) {
+		char got[512];
+
+		status = calloc(NPAGES, sizeof(*status));
+		if (!status || nt_page_nodes(kept, NPAGES, status)) {
+			nt_ok(false, "%s: move_pages", when);
+			return -1;
+		}
+		other = nt_count(status, NPAGES, count);
+		bad = nt_bad_content(kept, NPAGES);
+		nt_ok(!count[hp_node] && !other && !bad,
+		      "%s: the pages that were on node %d were migrated intact (%s, %ld changed)",
+		      when, hp_node, nt_fmt_count(got, sizeof(got), count, other),
+		      bad);
+		free(status);
+		munmap(kept, NPAGES * nt_page_size);
+	}
+	return offline_phase(when) ? 0 : -1;
+}
+
+/* Pick the hotplug node: possible, no memory, with memory blocks. */
+static int pick_node(void)
+{
+	int i;
+
+	for (i = 0; i < nr_possible; i++)
+		if (nt_list_has(NT_NODE_SYS "/has_memory", possible[i]) == 0 &&
+		    find_blocks(possible[i]) > 0)
+			return possible[i];
+	return -1;
+}
+
+static int setup(void)
+{
+	int mem[NT_MAX_NODES], nr_mem, i, c;
+	char buf[64];
+
+	nr_possible = nt_list_nodes(NT_NODE_SYS "/possible", possible);
+	nr_mem = nt_list_nodes(NT_NODE_SYS "/has_memory", mem);
+	if (nr_possible <= 0 || nr_mem <= 0)
+		return -1;
+	/* as the kernel prints it (%*pbl), e.g. "0-4" */
+	if (nt_read(NT_NODE_SYS "/possible", possible_list,
+		    sizeof(possible_list)) <= 0)
+		return -1;
+	possible_list[strcspn(possible_list, "\n")] = '\0';
+	nr_base_mem = 0;
+	for (i = 0; i < nr_mem; i++)
+		if (mem[i] != hp_node)
+			base_mem[nr_base_mem++] = mem[i];
+	for (i = 0; i < nr_possible; i++) {
+		weight_of[possible[i]] = nt_global_weight(possible[i]);
+		if (weight_of[possible[i]] <= 0)
+			return -1;
+	}
+	weight_of[hp_node] = HP_WEIGHT;
+
+	nt_cg_self(self_cg, sizeof(self_cg));
+	snprintf(top, sizeof(top), NT_CG_ROOT "/mpol_hotplug.%d", getpid());
+	if (nt_cg_mkdir(top) ||
+	    nt_cg_set(top, "cgroup.subtree_control", "+cpuset +memory +mpol"))
+		return -1;
+	snprintf(cg_policy[CG_ALL], sizeof(cg_policy[0]), "weighted-interleave");
+	snprintf(cg_policy[CG_LIST], sizeof(cg_policy[0]),
+		 "weighted-interleave:%s", possible_list);
+	snprintf(cg_policy[CG_ONLY], sizeof(cg_policy[0]),
+		 "weighted-interleave:%d", hp_node);
+	snprintf(buf, sizeof(buf), "%d %d", hp_node, HP_WEIGHT);
+	for (c = 0; c < NR_CGS; c++) {
+		snprintf(cg_path[c], sizeof(cg_path[c]), "%s/%s", top,
+			 cg_name[c]);
+		if (nt_cg_mkdir(cg_path[c]) ||
+		    nt_cg_set(cg_path[c], "mpol.policy", cg_policy[c]) ||
+		    nt_cg_set(cg_path[c], "mpol.weights", buf))
+			return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int cycles = argc > 2 ? atoi(argv[2]) : 3, done = 0, i, ret;
+	double start;
+
+	nt_init();
+	nr_possible = nt_list_nodes(NT_NODE_SYS "/possible", possible);
+	hp_node = argc > 1 ? atoi(argv[1]) : pick_node();
+	if (hp_node < 0 || find_blocks(hp_node) <= 0) {
+		nt_ok(false, "node %d is possible and has hot-added memory blocks (offline)",
+		      hp_node);
+		return nt_done();
+	}
+	nt_diag("hotplug node %d: %d memory blocks, first memory%d", hp_node,
+		nr_blocks, blocks[0]);
+	{
+		bool all_offline = true;
+
+		for (i = 0; i < nr_blocks; i++)
+			all_offline &= block_state_is(blocks[i], "offline");
+		nt_ok(all_offline, "the memory blocks of node %d start offline",
+		      hp_node);
+		/* go on from a known state anyway */
+		if (!all_offline && set_blocks("offline", "offline"))
+			return nt_done();
+	}
+	if (!nt_ok(!setup(), "setup: cgroups %s/{all,list,only}, weight %d for node %d",
+		   top, HP_WEIGHT, hp_node))
+		goto out;
+
+	start = nt_now();
+	if (offline_phase("before the first online")) {
+		for (i = 1; i <= cycles; i++) {
+			ret = cycle(i);
+			if (ret)
+				break;
+			done++;
+		}
+	}
+	nt_ok(done == cycles, "%d of %d hotplug cycles completed in %.1f s", done,
+	      cycles, nt_now() - start);
+	nt_diag("hotplug cycles: %d", done);
+out:
+	nt_cg_enter(self_cg);
+	/* leave the node as the VM booted it, whatever failed */
+	set_blocks("offline", "offline");
+	nt_cg_rmtree(top);
+	return nt_done();
+}

@@ -1,0 +1,678 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers of the guest tests mpol_hotplug, mpol_fullnode and mpol_deleg:
+ * TAP output that forked children can add to, file and cgroup access, node
+ * lists, and the node of every page of a mapping (move_pages(2)).
+ *
+ * Where a page lands is checked page by page, not only counted: a fault in
+ * an anonymous mapping under (weighted) interleave is placed by its
+ * interleave index, which is the page's virtual page number (the VMA's
+ * vm_pgoff is its start >> PAGE_SHIFT), so the node of every page follows
+ * from the nodes and weights alone.
+ *
+ * All functions are static inline so that a test which does not use one
+ * does not warn about it.
+ */
+#ifndef MPOLT_NODE_H
+#define MPOLT_NODE_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NT_MAX_NODES	64		/* enough for any VM this runs in */
+#define NT_CG_ROOT	"/sys/fs/cgroup"
+#define NT_NODE_SYS	"/sys/devices/system/node"
+#define NT_IW_SYSFS	"/sys/kernel/mm/mempolicy/weighted_interleave"
+#define NT_BUF		8192
+
+#ifndef MPOL_WEIGHTED_INTERLEAVE
+#define MPOL_WEIGHTED_INTERLEAVE 6
+#endif
+
+/*
+ * TAP state in a shared mapping, so that a forked child (e.g. one that
+ * dropped its privileges) numbers its results in the same sequence.  The
+ * parent waits for each child, so there is no concurrent update.
+ */
+struct nt_tap {
+	int n;
+	int failed;
+	int skipped;
+};
+
+static struct nt_tap *nt_tap;
+static long nt_page_size;
+
+static inline void nt_init(void)
+{
+	nt_page_size = sysconf(_SC_PAGESIZE);
+	nt_tap = mmap(NULL, sizeof(*nt_tap), PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (nt_tap == MAP_FAILED) {
+		perror("mmap");
+		exit(1);
+	}
+	memset(nt_tap, 0, sizeof(*nt_tap));
+	/* children print too: line buffering keeps the lines in order */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("TAP version 13\n");
+}
+
+static inline __attribute__((format(printf, 1, 2)))
+void nt_diag(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("# ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}
+
+/* One TAP result; returns @cond so that callers can stop on failure. */
+static inline __attribute__((format(printf, 2, 3)))
+bool nt_ok(bool cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	nt_tap->n++;
+	if (!cond)
+		nt_tap->failed++;
+	printf("%s %d ", cond ? "ok" : "not ok", nt_tap->n);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	return cond;
+}
+
+static inline __attribute__((format(printf, 2, 3)))
+void nt_skip(const char *why, const char *fmt, ...)
+{
+	va_list ap;
+
+	nt_tap->n++;
+	nt_tap->skipped++;
+	printf("ok %d ", nt_tap->n);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf(" # SKIP %s\n", why);
+}
+
+/* Print the plan (at the end: the number of results depends on the run). */
+static inline int nt_done(void)
+{
+	printf("1..%d\n", nt_tap->n);
+	printf("# %d failed, %d skipped of %d\n", nt_tap->failed,
+	       nt_tap->skipped, nt_tap->n);
+	return nt_tap->failed ? 1 : 0;
+}
+
+/* A line in the kernel log, to find a test's phase in the console log. */
+static inline __attribute__((format(printf, 1, 2)))
+void nt_kmsg(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int fd, len;
+
+	va_start(ap, fmt);
+	len = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	fd = open("/dev/kmsg", O_WRONLY);
+	if (fd < 0)
+		return;
+	if (write(fd, buf, len) < 0) {
+		/* only a debugging aid */
+	}
+	close(fd);
+}
+
+static inline double nt_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static inline void nt_msleep(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Read a whole file into @buf, NUL terminated; returns its length or -errno. */
+static inline ssize_t nt_read(const char *path, char *buf, size_t len)
+{
+	size_t off = 0;
+	ssize_t ret;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	while (off < len - 1) {
+		ret = read(fd, buf + off, len - 1 - off);
+		if (ret < 0) {
+			ret = -errno;
+			close(fd);
+			return ret;
+		}
+		if (!ret)
+			break;
+		off += ret;
+	}
+	buf[off] = '\0';
+	close(fd);
+	return off;
+}
+
+/*
+ * Write @s in one write(2); returns 0 or -errno.  *@stage tells whether
+ * open(2) or write(2) refused it: permission checks happen at open, the
+ * cgroup core's and the controller's own checks at write.
+ */
+static inline int nt_write_stage(const char *path, const char *s,
+				 const char **stage)
+{
+	size_t len = strlen(s);
+	ssize_t ret;
+	int fd;
+
+	*stage = "open";
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	*stage = "write";
+	ret = write(fd, s, len);
+	if (ret < 0)
+		ret = -errno;
+	else if ((size_t)ret != len)
+		ret = -EIO;
+	else
+		ret = 0;
+	close(fd);
+	return ret;
+}
+
+static inline int nt_write(const char *path, const char *s)
+{
+	const char *stage;
+
+	return nt_write_stage(path, s, &stage);
+}
+
+/* Write and complain on failure; returns 0 or -errno. */
+static inline int nt_write_must(const char *path, const char *s)
+{
+	int ret = nt_write(path, s);
+
+	if (ret)
+		nt_diag("writing \"%s\" to %s: %s", s, path, strerror(-ret));
+	return ret;
+}
+
+static inline __attribute__((format(printf, 3, 4)))
+const char *nt_path(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	return buf;
+}
+
+/* @in on one line: a line break shows as "\n". */
+static inline const char *nt_esc(const char *in, char *out, size_t len)
+{
+	size_t o = 0;
+
+	for (; *in && o + 3 < len; in++) {
+		if (*in == '\n') {
+			out[o++] = '\\';
+			out[o++] = 'n';
+		} else {
+			out[o++] = *in;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* Does @path hold exactly @expected? Complains if not. */
+static inline bool nt_file_is(const char *path, const char *expected)
+{
+	char buf[NT_BUF], e1[NT_BUF], e2[NT_BUF];
+	ssize_t len = nt_read(path, buf, sizeof(buf));
+
+	if (len < 0) {
+		nt_diag("reading %s: %s", path, strerror(-len));
+		return false;
+	}
+	if (!strcmp(buf, expected))
+		return true;
+	nt_diag("%s is \"%s\", expected \"%s\"", path, nt_esc(buf, e1, sizeof(e1)),
+		nt_esc(expected, e2, sizeof(e2)));
+	return false;
+}
+
+/* The number after "@key " in a flat-keyed file, or -1. */
+static inline long nt_keyed(const char *path, const char *key)
+{
+	char buf[NT_BUF], *line, *save;
+	size_t klen = strlen(key);
+
+	if (nt_read(path, buf, sizeof(buf)) < 0)
+		return -1;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (!strncmp(line, key, klen) && line[klen] == ' ')
+			return strtol(line + klen + 1, NULL, 10);
+	return -1;
+}
+
+/* The value of "@key:" in /proc/self/status style files, as a string. */
+static inline bool nt_status_field(const char *path, const char *key,
+				   char *out, size_t len)
+{
+	char buf[NT_BUF], *line, *save;
+	size_t klen = strlen(key);
+
+	if (nt_read(path, buf, sizeof(buf)) < 0)
+		return false;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(line, key, klen) || line[klen] != ':')
+			continue;
+		line += klen + 1;
+		while (*line == ' ' || *line == '\t')
+			line++;
+		snprintf(out, len, "%s", line);
+		return true;
+	}
+	return false;
+}
+
+/* Parse a node list like "0-2,5" into a bool map; returns the count or -1. */
+static inline int nt_parse_list(const char *s, bool *set)
+{
+	int n = 0;
+
+	memset(set, 0, NT_MAX_NODES * sizeof(*set));
+	while (*s && *s != '\n') {
+		char *end;
+		long a, b;
+
+		a = strtol(s, &end, 10);
+		if (end == s || a < 0)
+			return -1;
+		b = a;
+		if (*end == '-') {
+			s = end + 1;
+			b = strtol(s, &end, 10);
+			if (end == s || b < a)
+				return -1;
+		}
+		if (b >= NT_MAX_NODES)
+			return -1;
+		for (; a <= b; a++) {
+			n += !set[a];
+			set[a] = true;
+		}
+		s = end;
+		if (*s == ',')
+			s++;
+	}
+	return n;
+}
+
+/* Is @node in the node list in file @path? -1 if unreadable. */
+static inline int nt_list_has(const char *path, int node)
+{
+	bool set[NT_MAX_NODES];
+	char buf[NT_BUF];
+
+	if (nt_read(path, buf, sizeof(buf)) < 0 ||
+	    nt_parse_list(buf, set) < 0)
+		return -1;
+	return node < NT_MAX_NODES && set[node];
+}
+
+/* Nodes of a list file in ascending order; returns their number or -1. */
+static inline int nt_list_nodes(const char *path, int *nodes)
+{
+	bool set[NT_MAX_NODES];
+	char buf[NT_BUF];
+	int i, n = 0;
+
+	if (nt_read(path, buf, sizeof(buf)) < 0 ||
+	    nt_parse_list(buf, set) < 0)
+		return -1;
+	for (i = 0; i < NT_MAX_NODES; i++)
+		if (set[i])
+			nodes[n++] = i;
+	return n;
+}
+
+/* The global weighted-interleave weight of @node, or -1. */
+static inline int nt_global_weight(int node)
+{
+	char path[256], buf[32];
+
+	nt_path(path, sizeof(path), NT_IW_SYSFS "/node%d", node);
+	if (nt_read(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	return atoi(buf);
+}
+
+/* A number from /proc/vmstat, or -1. */
+static inline long nt_vmstat(const char *key)
+{
+	return nt_keyed("/proc/vmstat", key);
+}
+
+/* "MemFree" of a node in kB, or -1. */
+static inline long nt_node_free_kb(int node)
+{
+	char path[256], buf[NT_BUF], *p;
+
+	nt_path(path, sizeof(path), NT_NODE_SYS "/node%d/meminfo", node);
+	if (nt_read(path, buf, sizeof(buf)) < 0)
+		return -1;
+	p = strstr(buf, "MemFree:");
+	return p ? strtol(p + strlen("MemFree:"), NULL, 10) : -1;
+}
+
+/* Cgroups */
+
+static inline int nt_cg_mkdir(const char *cg)
+{
+	if (!mkdir(cg, 0755))
+		return 0;
+	nt_diag("mkdir %s: %s", cg, strerror(errno));
+	return -errno;
+}
+
+/*
+ * Remove @cg and everything below it, children first.  Tasks must have
+ * left; a failure is reported but not fatal, so the next run starts
+ * with a fresh name anyway (see callers).
+ */
+static inline void nt_cg_rmtree(const char *cg)
+{
+	char cmd[512];
+
+	/* depth-first: rmdir of a cgroup with children fails */
+	snprintf(cmd, sizeof(cmd),
+		 "find '%s' -depth -type d -exec rmdir {} + 2>/dev/null", cg);
+	if (access(cg, F_OK))
+		return;
+	if (system(cmd) && !access(cg, F_OK))
+		nt_diag("could not remove %s", cg);
+}
+
+/* Move the calling process to @cg; returns 0 or -errno. */
+static inline int nt_cg_enter(const char *cg)
+{
+	char path[512];
+
+	return nt_write(nt_path(path, sizeof(path), "%s/cgroup.procs", cg),
+			"0");
+}
+
+/* Write @val to @cg/@file, complaining on failure. */
+static inline int nt_cg_set(const char *cg, const char *file,
+			    const char *val)
+{
+	char path[512];
+
+	return nt_write_must(nt_path(path, sizeof(path), "%s/%s", cg, file),
+			     val);
+}
+
+static inline bool nt_cg_is(const char *cg, const char *file,
+			    const char *expected)
+{
+	char path[512];
+
+	return nt_file_is(nt_path(path, sizeof(path), "%s/%s", cg, file),
+			  expected);
+}
+
+static inline long nt_cg_keyed(const char *cg, const char *file,
+			       const char *key)
+{
+	char path[512];
+
+	return nt_keyed(nt_path(path, sizeof(path), "%s/%s", cg, file), key);
+}
+
+/* The cgroup of the calling process, as a path under NT_CG_ROOT. */
+static inline void nt_cg_self(char *out, size_t len)
+{
+	char buf[NT_BUF], *p;
+
+	snprintf(out, len, NT_CG_ROOT);
+	if (nt_read("/proc/self/cgroup", buf, sizeof(buf)) < 0)
+		return;
+	p = strstr(buf, "0::");
+	if (!p)
+		return;
+	p += 3;
+	p[strcspn(p, "\n")] = '\0';
+	if (strcmp(p, "/"))
+		snprintf(out, len, NT_CG_ROOT "%s", p);
+}
+
+/* Pages */
+
+static inline long nt_move_pages(int pid, unsigned long count, void **pages,
+				 const int *nodes, int *status, int flags)
+{
+	return syscall(__NR_move_pages, pid, count, pages, nodes, status,
+		       flags);
+}
+
+/* Map @npages of anonymous memory without THP, so each page is placed alone. */
+static inline char *nt_map(long npages)
+{
+	char *p = mmap(NULL, npages * nt_page_size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED) {
+		nt_diag("mmap %ld pages: %s", npages, strerror(errno));
+		return NULL;
+	}
+	/* EINVAL without CONFIG_TRANSPARENT_HUGEPAGE: fine */
+	madvise(p, npages * nt_page_size, MADV_NOHUGEPAGE);
+	return p;
+}
+
+/* Fault the pages in ascending order; each page holds its index. */
+static inline void nt_touch(char *p, long npages)
+{
+	long i;
+
+	for (i = 0; i < npages; i++)
+		*(long *)(p + i * nt_page_size) = i;
+}
+
+/* Does every page still hold its index (after a migration)? */
+static inline long nt_bad_content(const char *p, long npages)
+{
+	long i, bad = 0;
+
+	for (i = 0; i < npages; i++)
+		bad += *(const long *)(p + i * nt_page_size) != i;
+	return bad;
+}
+
+/*
+ * The node of every page of @p in @status (negative errno for a page that
+ * is not present); returns 0 or -errno.
+ */
+static inline int nt_page_nodes(char *p, long npages, int *status)
+{
+	void **pages = calloc(npages, sizeof(*pages));
+	long i;
+	int ret = 0;
+
+	if (!pages)
+		return -ENOMEM;
+	for (i = 0; i < npages; i++) {
+		pages[i] = p + i * nt_page_size;
+		status[i] = -1;
+	}
+	if (nt_move_pages(0, npages, pages, NULL, status, 0))
+		ret = -errno;
+	free(pages);
+	return ret;
+}
+
+/* Pages per node of @status into @count[NT_MAX_NODES]; returns the rest. */
+static inline long nt_count(const int *status, long npages, long *count)
+{
+	long i, other = 0;
+
+	memset(count, 0, NT_MAX_NODES * sizeof(*count));
+	for (i = 0; i < npages; i++) {
+		if (status[i] >= 0 && status[i] < NT_MAX_NODES)
+			count[status[i]]++;
+		else
+			other++;
+	}
+	return other;
+}
+
+/* "node0:12 node2:40" */
+static inline const char *nt_fmt_count(char *buf, size_t len,
+				       const long *count, long other)
+{
+	int node, off = 0;
+
+	buf[0] = '\0';
+	for (node = 0; node < NT_MAX_NODES; node++)
+		if (count[node])
+			off += snprintf(buf + off, len - off, "%snode%d:%ld",
+					off ? " " : "", node, count[node]);
+	if (other)
+		snprintf(buf + off, len - off, "%snot-present:%ld",
+			 off ? " " : "", other);
+	return buf;
+}
+
+/*
+ * The node weighted interleave picks for interleave index @ilx over
+ * @nodes (ascending) with @weights, as weighted_interleave_nid() does.
+ */
+static inline int nt_wi_node(unsigned long ilx, int nr, const int *nodes,
+			     const int *weights)
+{
+	unsigned long total = 0, target;
+	int i;
+
+	for (i = 0; i < nr; i++)
+		total += weights[i];
+	target = ilx % total;
+	for (i = 0; i < nr; i++) {
+		if (target < (unsigned long)weights[i])
+			return nodes[i];
+		target -= weights[i];
+	}
+	return -1;
+}
+
+/* The interleave index of page @i of an anonymous mapping at @p. */
+static inline unsigned long nt_ilx(const char *p, long i)
+{
+	return (unsigned long)p / nt_page_size + i;
+}
+
+/*
+ * Check that every page of @p is on the node weighted interleave over
+ * @nodes/@weights gives it; returns the number of misplaced pages and
+ * prints the counts.
+ */
+static inline long nt_check_wi(const char *what, char *p, long npages,
+			       int nr, const int *nodes, const int *weights)
+{
+	long count[NT_MAX_NODES], want[NT_MAX_NODES], other, i, bad = 0;
+	char got[512], exp[512];
+	int *status = calloc(npages, sizeof(*status));
+	int ret;
+
+	if (!status)
+		return npages;
+	ret = nt_page_nodes(p, npages, status);
+	if (ret) {
+		nt_diag("%s: move_pages: %s", what, strerror(-ret));
+		free(status);
+		return npages;
+	}
+	memset(want, 0, sizeof(want));
+	for (i = 0; i < npages; i++) {
+		int node = nt_wi_node(nt_ilx(p, i), nr, nodes, weights);
+
+		want[node]++;
+		if (status[i] != node) {
+			if (bad < 3)
+				nt_diag("%s: page %ld (ilx %lu) on %d, expected node %d",
+					what, i, nt_ilx(p, i), status[i], node);
+			bad++;
+		}
+	}
+	other = nt_count(status, npages, count);
+	nt_diag("%s: %s (expected %s)", what,
+		nt_fmt_count(got, sizeof(got), count, other),
+		nt_fmt_count(exp, sizeof(exp), want, 0));
+	free(status);
+	return bad;
+}
+
+/* Fork a child running @fn(@arg); returns its exit status or -1. */
+static inline int nt_run_child(int (*fn)(void *), void *arg)
+{
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		int ret = fn(arg);
+
+		fflush(stdout);
+		_exit(ret);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	if (WIFSIGNALED(status)) {
+		nt_diag("child killed by signal %d", WTERMSIG(status));
+		return 128 + WTERMSIG(status);
+	}
+	return WEXITSTATUS(status);
+}
+
+#endif /* MPOLT_NODE_H */
