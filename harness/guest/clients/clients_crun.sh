@@ -1,7 +1,9 @@
 #!/bin/bash
 # docs/using-mpol.md section 4: crun 1.8.1 (Debian 12) sets mpol through OCI
-# linux.resources.unified; crun update changes a running container; a
-# container moved to another cgroup follows it; the systemd cgroup manager.
+# linux.resources.unified, multi-line mpol.weights values included (crun
+# writes them in one write(), the kernel applies all lines or none); crun
+# update changes a running container; a container moved to another cgroup
+# follows it; the systemd cgroup manager.
 . /harness/clients/lib.sh
 
 grep -qw mpol $CG/cgroup.subtree_control || echo +mpol >$CG/cgroup.subtree_control
@@ -29,14 +31,17 @@ crun delete -f try >/dev/null 2>&1
 rmdir $CG/mpol-noparent/try $CG/mpol-noparent 2>/dev/null
 
 check "crun-parent: create /mpol-demo with +mpol" recipe crun-parent
+# crun run with a multi-line value that names a node twice: the kernel
+# refuses the whole write (EINVAL), the container does not start
 jq '.linux.cgroupsPath = "/mpol-demo/try"
-    | .linux.resources.unified = {"mpol.policy": "weighted-interleave:0-2", "mpol.weights": "0 3\n1 2"}' \
+    | .linux.resources.unified = {"mpol.policy": "weighted-interleave:0-2", "mpol.weights": "0 3\n1 2\n0 4"}' \
 	config.json >c.json && mv c.json config.json
 out=$(crun run try 2>&1)
 rc=$?
-echo "crun run, two-line mpol.weights: rc=$rc: $out" | diag
-check "crun 1.8.1 writes a two-line value in one write(): 'writing file \`mpol.weights\`: Invalid argument'" \
+echo "crun run, mpol.weights naming node 0 twice: rc=$rc: $out" | diag
+check "crun run with node 0 twice in mpol.weights fails: 'writing file \`mpol.weights\`: Invalid argument'" \
 	grep -qF 'writing file `mpol.weights`: Invalid argument' <<<"$out"
+check "... and the container did not run (rc=$rc)" test "$rc" -ne 0 -a "$(grep -c '^N0=' <<<"$out")" -eq 0
 crun delete -f try >/dev/null 2>&1
 rmdir $CG/mpol-demo/try 2>/dev/null
 
@@ -48,21 +53,30 @@ check "crun-config: crun spec + unified" recipe crun-config
 jq --arg ctl $W/web/ctl '.process.args = ["/bin/sh", "-c", "exec pagecount -f /ctl/fifo 1000 >/ctl/out"]
     | .mounts += [{"destination": "/ctl", "type": "bind", "source": $ctl, "options": ["rbind", "rw"]}]' \
 	config.json >c.json && mv c.json config.json
+check "crun-config: the unified value of mpol.weights has two lines" \
+	test "$(jq -r '.linux.resources.unified["mpol.weights"]' config.json | cgfile /dev/stdin)" = "0 6 / 1 3"
 check "crun-run: crun run --detach web" recipe crun-run
-check "crun wrote mpol.policy and mpol.weights" \
-	test "$(cgfile $CG/mpol-demo/web/mpol.policy) | $(cgfile $CG/mpol-demo/web/mpol.weights)" = "weighted-interleave:0-2 | 0 3"
-expect_pages "container web" "N0=600 N1=200 N2=200 N3=0" "$(batch ctl/fifo ctl/out)"
+check "crun wrote mpol.policy and both lines of mpol.weights: $(cgfile $RECIPE_OUT)" \
+	test "$(cgfile $CG/mpol-demo/web/mpol.policy) | $(cgfile $CG/mpol-demo/web/mpol.weights)" = "weighted-interleave:0-2 | 0 6 / 1 3"
+check "crun-run's cat shows them" test "$(cgfile $RECIPE_OUT)" = "weighted-interleave:0-2 / 0 6 / 1 3"
+# 1000 pages at 6:3:1: 100 whole cycles
+expect_pages "container web (6:3:1)" "N0=600 N1=300 N2=100 N3=0" "$(batch ctl/fifo ctl/out)"
 pid=$(crun state web | jq .pid)
-check "crun-update: crun update --resources" recipe crun-update
-check "mpol files after crun update" \
-	test "$(cgfile $CG/mpol-demo/web/mpol.policy) | $(cgfile $CG/mpol-demo/web/mpol.weights)" = "weighted-interleave:1-3 | 0 3 / 3 3"
-expect_pages "same container after crun update" "N0=0 N1=200 N2=200 N3=600" "$(batch ctl/fifo ctl/out)"
+check "crun-update: crun update --resources, two-line mpol.weights" recipe crun-update
+check "mpol files after crun update (1 default, 3 3 applied): $(cgfile $CG/mpol-demo/web/mpol.weights)" \
+	test "$(cgfile $CG/mpol-demo/web/mpol.policy) | $(cgfile $CG/mpol-demo/web/mpol.weights)" = "weighted-interleave:1-3 | 0 6 / 3 3"
+# nodes 1-3 at 1:1:3: 200 whole cycles
+expect_pages "same container after crun update (1:1:3)" "N0=0 N1=200 N2=200 N3=600" "$(batch ctl/fifo ctl/out)"
 check "the same process ($pid) served both batches" test "$(crun state web | jq .pid)" = "$pid"
-recipe crun-multiline
-check "crun update with a two-line mpol.weights is refused: 'writing file \`mpol.weights\`: Invalid argument'" \
-	grep -qF 'writing file `mpol.weights`: Invalid argument' $RECIPE_OUT
-check "... and changes nothing" test "$(cgfile $CG/mpol-demo/web/mpol.weights)" = "0 3 / 3 3"
+# all or nothing: a valid line ("1 4") and a bad one ("3 0")
+recipe crun-bad-line
+check "crun update with one bad line is refused: 'writing file \`mpol.weights\`: Numerical result out of range'" \
+	grep -qF 'writing file `mpol.weights`: Numerical result out of range' $RECIPE_OUT
+check "crun update exited non-zero" grep -qx 'refused: exit status [1-9][0-9]*' $RECIPE_OUT
+check "... and changes nothing, not even the valid line: $(cgfile $CG/mpol-demo/web/mpol.weights)" \
+	test "$(cgfile $CG/mpol-demo/web/mpol.weights)" = "0 6 / 3 3"
 expect_pages "container after the refused update" "N0=0 N1=200 N2=200 N3=600" "$(batch ctl/fifo ctl/out)"
+check "the same process ($pid) still runs" test "$(crun state web | jq -r .status) $(crun state web | jq .pid)" = "running $pid"
 check "crun-move: the container's process into /mpol-demo/batch" recipe crun-move
 check "the process is in /mpol-demo/batch" grep -qx "0::/mpol-demo/batch" /proc/$pid/cgroup
 expect_pages "moved container (bind:3)" "N0=0 N1=0 N2=0 N3=1000" "$(batch ctl/fifo ctl/out)"
@@ -78,7 +92,8 @@ jq --arg ctl $W/db/ctl '.process.args = ["/bin/sh", "-c", "exec pagecount -f /ct
 	config.json >c.json && mv c.json config.json
 check "crun-systemd: crun --cgroup-manager=systemd, no sub-cgroup" recipe crun-systemd
 check "the scope's mpol.policy" grep -qx weighted-interleave:0-2 $CG/machine.slice/mpol-db.scope/mpol.policy
-expect_pages "container db (systemd scope)" "N0=600 N1=200 N2=200 N3=0" "$(batch ctl/fifo ctl/out)"
+check "the scope's mpol.weights: both lines" test "$(cgfile $CG/machine.slice/mpol-db.scope/mpol.weights)" = "0 6 / 1 3"
+expect_pages "container db (systemd scope, 6:3:1)" "N0=600 N1=300 N2=100 N3=0" "$(batch ctl/fifo ctl/out)"
 crun kill db KILL
 crun delete -f db
 # without the annotation crun 1.8.1 uses a sub-cgroup "container"

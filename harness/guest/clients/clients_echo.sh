@@ -10,7 +10,9 @@ check "mpol.weights.effective starts 0 3 / 1 1 / 2 1 / 3 1" \
 	grep -qx "0 3 / 1 1 / 2 1 / 3 1.*" <<<"$(cgfile $CG/wi-demo/mpol.weights.effective)"
 recipe echo-run
 expect_pages "echo-run: a task in wi-demo" "N0=600 N1=200 N2=200 N3=0" "$(tail -n1 $RECIPE_OUT)"
-check "echo-change: weights 0 default, 2 3" recipe echo-change
+check "echo-change: weights 0 default, 2 3 in one write" recipe echo-change
+check "both lines applied: mpol.weights is '$(cgfile $CG/wi-demo/mpol.weights)'" \
+	test "$(cgfile $CG/wi-demo/mpol.weights)" = "2 3"
 recipe echo-run
 expect_pages "echo-run after the change" "N0=200 N1=200 N2=600 N3=0" "$(tail -n1 $RECIPE_OUT)"
 # the numastat test reuses wi-demo with the recipe's first weights

@@ -5,7 +5,7 @@
 
 for name in $(sed -n 's/^<!-- recipe: \(.*\) -->$/\1/p' $DOC); do
 	rcs=$(awk -v n="$name" '$1 == n { printf "%s ", $2 }' $RECIPES_LOG 2>/dev/null)
-	# crun-multiline shows a refusal; it ends with a cat, so it exits 0
+	# crun-bad-line shows a refusal; it ends with a cat, so it exits 0
 	if [[ -z $rcs ]]; then
 		nok "recipe $name: not run by any test"
 	elif [[ $rcs == *[1-9]* ]]; then
