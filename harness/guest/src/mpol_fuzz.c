@@ -8,7 +8,8 @@
  *   -s      PRNG seed (default 0x6d706f6c, printed; a failure is
  *           reproduced by running again with the same seed and count)
  *   -B      break the reference parser on purpose (weight 256 "valid",
- *           "local" "invalid"): the run must fail; shows the test can fail
+ *           "local" "invalid", weight 7 not applied to the model): the run
+ *           must fail; shows that the checks can fail
  *
  * Every input is written, as one write(2), to mpol.policy or mpol.weights
  * of a test cgroup T or of its child C (P/T/C, P with a policy and a
@@ -34,9 +35,13 @@
  *  - Numbers in mpol.weights follow kstrtouint()/kstrtoint() in base 10
  *    (an optional sign, leading zeros).
  * What the documentation does say, the oracle enforces:
- *  - one value per write: white space inside a value (a second line, a
- *    blank) is a syntax error (EINVAL), except the blanks (space, tab)
- *    that separate NODE and WEIGHT;
+ *  - mpol.policy takes one value: white space inside it (a second line,
+ *    a blank) is a syntax error (EINVAL);
+ *  - mpol.weights takes lines "NODE WEIGHT" or "NODE default", each for
+ *    another node, all applied or none; blank lines are ignored; inside
+ *    a line only blanks (space, tab) separate NODE and WEIGHT, other white
+ *    space is a syntax error; a node named twice is EINVAL; the first bad
+ *    line decides the errno;
  *  - an embedded NUL is a syntax error (EINVAL);
  *  - a node number that is not a possible node is ENODEV, however large;
  *  - a weight outside [1, 255] is ERANGE, however large; a weight that is
@@ -81,8 +86,8 @@ struct verdict {
 	int mode;		/* mpol.policy: the new own setting */
 	bool all;
 	uint64_t nodes;
-	int nid;		/* mpol.weights: the node and its new weight */
-	unsigned int weight;	/* 0 for "default" */
+	int upd[MPOLT_MAXNODE];	/* mpol.weights: new weight per node, 0 for
+				 * "default", -1 for not named */
 };
 
 static const char * const files[] = {
@@ -343,20 +348,60 @@ static bool num_token(const char *s, size_t n, bool sign, bool *neg,
 	return true;
 }
 
-/* mpol.weights: "NODE WEIGHT" or "NODE default" */
-static void oracle_weights(const char *in, size_t len, struct verdict *v)
+/*
+ * One line of mpol.weights, stripped and not empty: "NODE WEIGHT" or
+ * "NODE default".  Returns 0 or the errno; sets *nid and *weight.
+ */
+static int weights_line(const char *s, size_t n, int *nid, int *weight)
 {
-	const char *s, *sep, *wt, *end;
+	const char *sep, *wt, *end = s + n;
 	bool neg, big;
 	uint64_t val;
-	size_t n;
+	size_t i;
+
+	/* NODE, blanks, WEIGHT; no other white space anywhere */
+	for (sep = s; sep < end && *sep != ' ' && *sep != '\t'; sep++)
+		if (kspace(*sep))
+			return EINVAL;
+	for (wt = sep; wt < end && (*wt == ' ' || *wt == '\t'); wt++)
+		;
+	if (wt == end)
+		return EINVAL;
+	n = end - wt;
+	for (i = 0; i < n; i++)
+		if (kspace(wt[i]))
+			return EINVAL;
+	if (!num_token(s, sep - s, false, &neg, &val, &big))
+		return EINVAL;
+	if (big || val >= MPOLT_MAXNODE || !(possible & (1ULL << val)))
+		return ENODEV;
+	*nid = val;
+	if (n == 7 && !memcmp(wt, "default", 7)) {
+		*weight = 0;
+		return 0;
+	}
+	if (!num_token(wt, n, true, &neg, &val, &big))
+		return EINVAL;
+	if (neg || big || val < 1 || (val > 255 && !(sabotage && val == 256)))
+		return ERANGE;
+	*weight = val;
+	return 0;
+}
+
+/*
+ * mpol.weights: lines of "NODE WEIGHT" or "NODE default", each for
+ * another node, applied together or not at all; blank lines are ignored.
+ * The first bad line decides the errno; a node named again is EINVAL.
+ */
+static void oracle_weights(const char *in, size_t len, struct verdict *v)
+{
+	const char *s = in, *end = in + len;
+	int nid, weight, lines = 0;
 
 	memset(v, 0, sizeof(*v));
-	if (!len) {
-		v->noop = true;
-		return;
-	}
-	if (len > PAGE) {
+	for (nid = 0; nid < MPOLT_MAXNODE; nid++)
+		v->upd[nid] = -1;
+	if (len > PAGE) {		/* kernfs: atomic_write_len */
 		v->err = E2BIG;
 		return;
 	}
@@ -364,51 +409,23 @@ static void oracle_weights(const char *in, size_t len, struct verdict *v)
 		v->err = EINVAL;
 		return;
 	}
-	n = len;
-	s = strip(in, &n);
-	end = s + n;
-	if (!n) {		/* runtimes write blank lines too */
-		v->noop = true;
-		return;
-	}
-	/* NODE, blanks, WEIGHT; no other white space anywhere */
-	for (sep = s; sep < end && *sep != ' ' && *sep != '\t'; sep++)
-		if (kspace(*sep)) {
-			v->err = EINVAL;
+	while (s < end) {
+		const char *nl = memchr(s, '\n', end - s), *line;
+		size_t n = (nl ? nl : end) - s;
+
+		line = strip(s, &n);
+		s = nl ? nl + 1 : end;
+		if (!n)
+			continue;
+		v->err = weights_line(line, n, &nid, &weight);
+		if (!v->err && v->upd[nid] >= 0)
+			v->err = EINVAL;	/* named twice */
+		if (v->err)
 			return;
-		}
-	for (wt = sep; wt < end && (*wt == ' ' || *wt == '\t'); wt++)
-		;
-	if (sep == end || sep == s) {
-		v->err = EINVAL;
-		return;
+		v->upd[nid] = weight;
+		lines++;
 	}
-	for (n = 0; wt + n < end; n++)
-		if (kspace(wt[n])) {
-			v->err = EINVAL;
-			return;
-		}
-	if (!num_token(s, sep - s, false, &neg, &val, &big)) {
-		v->err = EINVAL;
-		return;
-	}
-	if (big || val >= MPOLT_MAXNODE || !(possible & (1ULL << val))) {
-		v->err = ENODEV;
-		return;
-	}
-	v->nid = val;
-	if (n == 7 && !memcmp(wt, "default", 7)) {
-		v->weight = 0;
-		return;
-	}
-	if (!num_token(wt, n, true, &neg, &val, &big)) {
-		v->err = EINVAL;
-		return;
-	}
-	if (neg || big || val < 1 || (val > 255 && !(sabotage && val == 256)))
-		v->err = ERANGE;
-	else
-		v->weight = val;
+	v->noop = !lines;
 }
 
 /* --- the model's view of the files ------------------------------------ */
@@ -592,7 +609,15 @@ static void try_input(struct cg *c, bool weights, const char *buf, size_t len,
 	}
 	if (!err && !v.err && !v.noop) {
 		if (weights) {
-			c->w[v.nid] = v.weight;
+			int nid;
+
+			for (nid = 0; nid < MPOLT_MAXNODE; nid++) {
+				/* -B: the model misses some writes */
+				if (sabotage && v.upd[nid] == 7)
+					continue;
+				if (v.upd[nid] >= 0)
+					c->w[nid] = v.upd[nid];
+			}
 		} else {
 			c->mode = v.mode;
 			c->all = v.all;
@@ -671,6 +696,11 @@ static const struct { const char *s; size_t len; } crafted[] = {
 	S("0 1e2"), S("0 5x"), S("x 5"), S("0 5\0"), S("0\0 5"), S("0 255\n"),
 	S("N 5"), S("all 5"), S("0 +"), S("0 -"), S("0 +-5"), S("0 -+5"),
 	S("0 --5"), S("0 ++5"), S("+ 5"), S("0x0 5"), S("1 1\n\n"),
+	S("0 5\n1 6"), S("0 5\n1 6\n"), S("\n\n0 5\n\n2 3\n"),
+	S("0 5\r\n1 6\r\n"), S("0 5\n0 5"), S("0 5\n0 default"),
+	S("0 5\n1 999"), S("0 5\n9 1"), S("0 5\n1 x"), S("0 5\n\n1"),
+	S("1 2\n2 3\n3 4\n4 5\n0 6"), S("0 5\n1 6\n0 7"), S("0 5\v\n1 6"),
+	S("0 5\n \n\t\n1 6"), S("0 5\n1 6 2 7"), S("0 5\n\xa0\n1 6"),
 	S("3 128"), S("2 2"), S("1 default"),
 #undef S
 };
@@ -727,23 +757,31 @@ static size_t gen_policy(void)
 	return off;
 }
 
+/* One to three lines; nodes may repeat */
 static size_t gen_weights(void)
 {
 	static const char * const ws[] = { "default", "0", "256", "-1",
 		"255", "1", "+7", "007", "2147483648", "-", "defaul" };
+	static const char * const nls[] = { "\n", "\n", "\r\n", "\n\n",
+		"\n \n" };
+	int i, lines = rn(4) ? 1 : 2 + rn(2);
 	size_t off = 0;
 	char tmp[64];
 
-	add(&off, spaces[rn(11)]);
-	snprintf(tmp, sizeof(tmp), "%u", rn(8) ? rn(6) : rn(100));
-	add(&off, tmp);
-	add(&off, rn(6) ? " " : rn(2) ? "\t" : "  \t");
-	if (rn(3))
-		snprintf(tmp, sizeof(tmp), "%u", 1 + rn(255));
-	else
-		snprintf(tmp, sizeof(tmp), "%s", ws[rn(11)]);
-	add(&off, tmp);
-	add(&off, spaces[rn(11)]);
+	for (i = 0; i < lines; i++) {
+		if (i)
+			add(&off, nls[rn(5)]);
+		add(&off, spaces[rn(11)]);
+		snprintf(tmp, sizeof(tmp), "%u", rn(8) ? rn(6) : rn(100));
+		add(&off, tmp);
+		add(&off, rn(6) ? " " : rn(2) ? "\t" : "  \t");
+		if (rn(3))
+			snprintf(tmp, sizeof(tmp), "%u", 1 + rn(255));
+		else
+			snprintf(tmp, sizeof(tmp), "%s", ws[rn(11)]);
+		add(&off, tmp);
+		add(&off, spaces[rn(11)]);
+	}
 	return off;
 }
 

@@ -18,7 +18,7 @@
  * tag, query (move_pages(2) without target nodes), verify and unmap
  * memory in a loop.  Meanwhile, as fast as they can:
  *  - one thread per cgroup (S, w0, w1, w2) rewrites mpol.policy, another
- *    one its mpol.weights;
+ *    one its mpol.weights (one or two lines a write);
  *  - a thread flips the cpuset.mems of w0..w2 between two nested sets;
  *  - a thread writes the global weights in sysfs;
  *  - a thread moves worker processes between w0..w2;
@@ -564,25 +564,36 @@ static void *policy_writer(void *arg)
 	return NULL;
 }
 
+/* One or, now and then, two lines ("NODE WEIGHT" or "NODE default") */
 static void *weights_writer(void *arg)
 {
 	struct group *g = arg;
 	uint64_t rng = seed ^ ((uintptr_t)g << 1);
+	int range = 64 - __builtin_clzll(possible);
 	char buf[64];
 
 	setpriority(PRIO_PROCESS, gettid(), 5);
 	while (!stopped()) {
-		int nid = rn(&rng, 64 - __builtin_clzll(possible));
-		unsigned int w = rn(&rng, 4) ? 1 + rn(&rng, 255) : 0;
+		int nid[2], k, lines = rn(&rng, 4) ? 1 : 2;
+		unsigned int w[2];
+		size_t off = 0;
 
-		if (!(possible & (1ULL << nid)))
-			continue;
-		if (w)
-			snprintf(buf, sizeof(buf), "%d %u\n", nid, w);
-		else
-			snprintf(buf, sizeof(buf), "%d default", nid);
+		for (k = 0; k < lines; k++) {
+			do {
+				nid[k] = rn(&rng, range);
+			} while (!(possible & (1ULL << nid[k])) ||
+				 (k && nid[k] == nid[0]));
+			w[k] = rn(&rng, 4) ? 1 + rn(&rng, 255) : 0;
+			if (w[k])
+				off += snprintf(buf + off, sizeof(buf) - off,
+						"%d %u\n", nid[k], w[k]);
+			else
+				off += snprintf(buf + off, sizeof(buf) - off,
+						"%d default\n", nid[k]);
+		}
 		if (ctl_write(g->path, "mpol.weights", buf))
-			g->w[nid] = w;
+			for (k = 0; k < lines; k++)
+				g->w[nid[k]] = w[k];
 		inc(weight_writes);
 	}
 	return NULL;
