@@ -102,10 +102,10 @@ static int remount(const char *opts, bool ns)
 	snprintf(buf, sizeof(buf), "%s", opts);
 	for (tok = strtok_r(buf, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
-		for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+		for (i = 0; i < ARRAY_SIZE(flags); i++)
 			if (!strcmp(tok, flags[i].name))
 				break;
-		if (i < sizeof(flags) / sizeof(flags[0])) {
+		if (i < ARRAY_SIZE(flags)) {
 			mflags |= flags[i].flag;
 			continue;
 		}
@@ -413,12 +413,20 @@ int main(void)
 {
 	char opts[512];
 	bool booted;
+	int i;
 
 	nt_init();
 	nt_cg_self(self_cg, sizeof(self_cg));
 	if (geteuid() || mount_opts(mnt_opts, sizeof(mnt_opts))) {
 		nt_diag("needs root and cgroup2 on %s", NT_CG_ROOT);
 		return 4;
+	}
+	/* the policies the delegatee writes name nodes 0 to 3 */
+	for (i = 0; i < 4; i++) {
+		if (nt_list_has(NT_NODE_SYS "/has_memory", i) != 1) {
+			nt_diag("needs memory nodes 0-3");
+			return 4;
+		}
 	}
 	nt_diag("cgroup2 mount options at start: %s", mnt_opts);
 	booted = has_opt(mnt_opts, "nsdelegate");

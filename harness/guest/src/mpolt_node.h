@@ -41,6 +41,13 @@
 #define NT_IW_SYSFS	"/sys/kernel/mm/mempolicy/weighted_interleave"
 #define NT_BUF		8192
 
+#ifndef __printf
+#define __printf(a, b)	__attribute__((format(printf, a, b)))
+#endif
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
 #ifndef MPOL_WEIGHTED_INTERLEAVE
 #define MPOL_WEIGHTED_INTERLEAVE 6
 #endif
@@ -76,7 +83,7 @@ static inline void nt_init(void)
 	printf("TAP version 13\n");
 }
 
-static inline __attribute__((format(printf, 1, 2)))
+static inline __printf(1, 2)
 void nt_diag(const char *fmt, ...)
 {
 	va_list ap;
@@ -91,7 +98,7 @@ void nt_diag(const char *fmt, ...)
 }
 
 /* One TAP result; returns @cond so that callers can stop on failure. */
-static inline __attribute__((format(printf, 2, 3)))
+static inline __printf(2, 3)
 bool nt_ok(bool cond, const char *fmt, ...)
 {
 	va_list ap;
@@ -111,7 +118,7 @@ bool nt_ok(bool cond, const char *fmt, ...)
 	return cond;
 }
 
-static inline __attribute__((format(printf, 2, 3)))
+static inline __printf(2, 3)
 void nt_skip(const char *why, const char *fmt, ...)
 {
 	va_list ap;
@@ -135,7 +142,7 @@ static inline int nt_done(void)
 }
 
 /* A line in the kernel log, to find a test's phase in the console log. */
-static inline __attribute__((format(printf, 1, 2)))
+static inline __printf(1, 2)
 void nt_kmsg(const char *fmt, ...)
 {
 	char buf[256];
@@ -148,9 +155,9 @@ void nt_kmsg(const char *fmt, ...)
 	fd = open("/dev/kmsg", O_WRONLY);
 	if (fd < 0)
 		return;
-	if (write(fd, buf, len) < 0) {
-		/* only a debugging aid */
-	}
+	/* only a debugging aid: a failed write does not matter */
+	if (write(fd, buf, len) < 0)
+		len = 0;
 	close(fd);
 }
 
@@ -240,7 +247,7 @@ static inline int nt_write_must(const char *path, const char *s)
 	return ret;
 }
 
-static inline __attribute__((format(printf, 3, 4)))
+static inline __printf(3, 4)
 const char *nt_path(char *buf, size_t len, const char *fmt, ...)
 {
 	va_list ap;
