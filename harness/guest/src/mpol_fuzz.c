@@ -57,7 +57,7 @@
 #define BIGBUF		(64 * 1024 + 16)
 #define FILEBUF		8192
 #define MAX_BITS	1024	/* largest MAX_NUMNODES the oracle supports */
-#define MAX_REPORTS	25
+#define MAX_REPORTS	40
 
 enum { M_INHERIT, M_LOCAL, M_PREFERRED, M_PREFERRED_MANY, M_BIND,
 	M_INTERLEAVE, M_WEIGHTED, NR_MODES };
@@ -587,7 +587,7 @@ static void try_input(struct cg *c, bool weights, const char *buf, size_t len,
 		disagreements++;
 		dis_kind[weights][err & 0xff][v.err & 0xff]++;
 		/* details of the first few of each kind */
-		if (dis_kind[weights][err & 0xff][v.err & 0xff] <= 8 &&
+		if (dis_kind[weights][err & 0xff][v.err & 0xff] <= 4 &&
 		    reports_left-- > 0) {
 			diag("DISAGREEMENT (%s input) on %s/%s: kernel %s%s, oracle %s",
 			     origin, c->label,

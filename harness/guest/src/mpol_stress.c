@@ -2,8 +2,11 @@
 /*
  * mpol_stress - concurrency stress for the mpol controller.
  *
- *   mpol_stress [-t SECONDS] [-s SEED] [-B]
+ *   mpol_stress [-t SECONDS] [-s SEED] [-p USEC] [-B]
  *
+ * -p makes the mpol.policy/mpol.weights writers pause USEC between writes
+ * (default 0: as fast as they can), to compare the other operations'
+ * latencies with and without that load.
  * -B breaks the placement check on purpose (the highest node of each
  * cgroup's allowed set is left out of it): the run must then fail, which
  * shows that the check can.
@@ -53,6 +56,10 @@
  * was in; the mover and the workers track that in shared memory.  Memory
  * stays small (~60 MiB of 2.5 GiB), so no node fills up and "fallback
  * because the node is full" does not happen.
+ *
+ * After each window without a move, a worker also checks that its own
+ * mems_allowed lies within its cgroup's cpuset.mems: a page outside
+ * cpuset.mems with stale mems_allowed is cpuset's problem, not mpol's.
  *
  * At the end: every worker and short-lived task exited 0, no OOM kill,
  * every control write succeeded, and each cgroup's mpol.policy,
@@ -118,6 +125,9 @@ struct wproc {
 	unsigned int mask[NR_THREADS];	/* groups seen in the window */
 	bool moved[NR_THREADS];		/* a move overlapped the window */
 	pid_t pid;
+	/* the last moves, for the report of a misplaced page */
+	struct { int from, to; long t0, t1; } log[8];
+	unsigned int nlog;
 };
 
 struct viol {
@@ -126,7 +136,32 @@ struct viol {
 	uint64_t allowed;
 	unsigned int groups;
 	bool moved, thp;
+	long w0, w1;		/* the sample window, us */
+	char mems[32];		/* the task's Mems_allowed_list, right after */
+	char cgroup[64];	/* and its cgroup */
 };
+
+/* Line @key of /proc/thread-self/status, or "?" */
+static void task_info(char *mems, size_t msize, char *cg, size_t csize)
+{
+	char buf[4096], *p, *e;
+
+	snprintf(mems, msize, "?");
+	snprintf(cg, csize, "?");
+	if (read_file("/proc/thread-self/status", buf, sizeof(buf)) > 0 &&
+	    (p = strstr(buf, "Mems_allowed_list:"))) {
+		p += strlen("Mems_allowed_list:");
+		p += strspn(p, " \t");
+		e = strchr(p, '\n');
+		snprintf(mems, msize, "%.*s", e ? (int)(e - p) : 8, p);
+	}
+	if (read_file("/proc/self/cgroup", buf, sizeof(buf)) > 0) {
+		e = strchr(buf, '\n');
+		if (e)
+			*e = '\0';
+		snprintf(cg, csize, "%s", buf);
+	}
+}
 
 /* Shared by every process of the test (MAP_SHARED) */
 struct shared {
@@ -139,6 +174,8 @@ struct shared {
 	long sysfs_writes, cpuset_writes, churn_tasks, rmdir_busy;
 	long errors;		/* control writes that failed */
 	long thp_backed;	/* THP samples that got a huge page */
+	long stale_mems;	/* samples whose task had mems outside cpuset's */
+	char stale_msg[160];
 	long lat_sum[3], lat_max[3];	/* us: move, cpuset.mems, mkdir+rmdir */
 	long nviol;
 	struct viol viol[MAX_VIOL];
@@ -147,12 +184,14 @@ struct shared {
 };
 
 static struct shared *sh;
+static __thread long window_t0;	/* start of a worker's sample window */
 static struct group S, G[NR_GROUPS];
 static uint64_t node[4];		/* A B C D as masks */
 static uint64_t all4, cpu_nodes, possible;
 static unsigned int global_w[MPOLT_MAXNODE], global_orig[MPOLT_MAXNODE];
 static uint64_t seed = 0x5354524553ULL;
 static bool sabotage;
+static long pause_us;
 
 #define inc(field)	__atomic_add_fetch(&sh->field, 1, __ATOMIC_RELAXED)
 #define add(field, n)	__atomic_add_fetch(&sh->field, (n), __ATOMIC_RELAXED)
@@ -458,6 +497,11 @@ static bool sample(bool thp, int who, uint64_t (*allowed)(void *, bool *,
 				.node = status[i], .allowed = ok_nodes,
 				.groups = groups, .moved = moved,
 				.thp = thp };
+			sh->viol[k].w0 = window_t0;
+			sh->viol[k].w1 = now_us();
+			task_info(sh->viol[k].mems, sizeof(sh->viol[k].mems),
+				  sh->viol[k].cgroup,
+				  sizeof(sh->viol[k].cgroup));
 		}
 	}
 	munmap(raw, len + (2UL << 20));
@@ -469,11 +513,13 @@ struct wthread {
 	uint64_t rng;
 };
 
+
 /* Start of a sample window of worker thread @wt */
 static void window_start(struct wthread *wt)
 {
 	struct wproc *wp = &sh->w[wt->w];
 
+	window_t0 = now_us();
 	pthread_mutex_lock(&wp->lock);
 	/* with a move in flight, the mask already holds both cgroups */
 	if (!wp->pending) {
@@ -500,6 +546,35 @@ static uint64_t worker_allowed(void *arg, bool *moved, unsigned int *groups)
 	return ok;
 }
 
+/*
+ * After a window without a move: the task's mems_allowed must lie within
+ * its cgroup's cpuset.mems (either of the two sets).  Tells a page placed
+ * through stale mems_allowed (cpuset) apart from a policy problem.
+ */
+static void check_mems(struct wthread *wt)
+{
+	struct wproc *wp = &sh->w[wt->w];
+	char mems[32], cg[64];
+	uint64_t m;
+	bool mv;
+	int cur;
+
+	task_info(mems, sizeof(mems), cg, sizeof(cg));
+	if (parse_nodes(mems, &m))
+		return;
+	pthread_mutex_lock(&wp->lock);
+	mv = wp->moved[wt->t];
+	cur = wp->cur;
+	pthread_mutex_unlock(&wp->lock);
+	if (mv || !(m & ~G[cur].mems_union))
+		return;
+	if (inc(stale_mems) == 1)
+		snprintf(sh->stale_msg, sizeof(sh->stale_msg),
+			 "worker %d in w%d (%s), cpuset.mems within %llx: Mems_allowed_list %s",
+			 wt->w, cur, cg, (unsigned long long)G[cur].mems_union,
+			 mems);
+}
+
 static void *worker_thread(void *arg)
 {
 	struct wthread *wt = arg;
@@ -517,6 +592,7 @@ static void *worker_thread(void *arg)
 			      wt->w, wt->t, strerror(errno));
 			return (void *)1;
 		}
+		check_mems(wt);
 	}
 	return NULL;
 }
@@ -560,6 +636,8 @@ static void *policy_writer(void *arg)
 		if (ctl_write(g->path, "mpol.policy", buf))
 			g->last_pol = i;
 		inc(policy_writes);
+		if (pause_us)
+			usleep(pause_us);
 	}
 	return NULL;
 }
@@ -595,6 +673,8 @@ static void *weights_writer(void *arg)
 			for (k = 0; k < lines; k++)
 				g->w[nid[k]] = w[k];
 		inc(weight_writes);
+		if (pause_us)
+			usleep(pause_us);
 	}
 	return NULL;
 }
@@ -672,6 +752,11 @@ static void *mover(void *arg)
 		lat(0, t0);
 
 		pthread_mutex_lock(&wp->lock);
+		wp->log[wp->nlog % 8].from = wp->cur;
+		wp->log[wp->nlog % 8].to = ret > 0 ? to : -1;
+		wp->log[wp->nlog % 8].t0 = t0;
+		wp->log[wp->nlog % 8].t1 = now_us();
+		wp->nlog++;
 		if (ret > 0)
 			wp->cur = to;
 		else
@@ -1067,7 +1152,7 @@ int main(int argc, char **argv)
 {
 	pthread_t tid[2 * 4 + 3];
 	long secs = 120, thp0, thpf0, oom0, ev_s, ev_sum, ev_w2;
-	int nt = 0, opt, i, g, status, bad_exit = 0;
+	int nt = 0, opt, i, g, t, status, bad_exit = 0;
 	const char *env = getenv("STRESS_SECONDS");
 	pid_t workers[NR_WORKERS], churner;
 	struct timespec t0, t1;
@@ -1078,13 +1163,15 @@ int main(int argc, char **argv)
 
 	if (env && *env)
 		secs = atol(env);
-	while ((opt = getopt(argc, argv, "t:s:B")) != -1) {
+	while ((opt = getopt(argc, argv, "t:s:p:B")) != -1) {
 		if (opt == 't')
 			secs = atol(optarg);
 		else if (opt == 's')
 			seed = strtoull(optarg, NULL, 0);
 		else if (opt == 'B')
 			sabotage = true;
+		else if (opt == 'p')
+			pause_us = atol(optarg);
 		else
 			return 2;
 	}
@@ -1176,6 +1263,9 @@ int main(int argc, char **argv)
 			_exit(worker_main(i));
 		sh->w[i].pid = workers[i];
 		sh->w[i].cur = i % NR_GROUPS;
+		/* a move may come before a thread's first window starts */
+		for (t = 0; t < NR_THREADS; t++)
+			sh->w[i].mask[t] = 1U << sh->w[i].cur;
 		snprintf(buf, sizeof(buf), "%d", workers[i]);
 		ctl_write_must(G[i % NR_GROUPS].path, "cgroup.procs", buf);
 	}
@@ -1222,15 +1312,31 @@ int main(int argc, char **argv)
 	for (i = 0; i < sh->nviol && i < MAX_VIOL; i++) {
 		struct viol *v = &sh->viol[i];
 
-		diag("page on node %d, allowed %s (%s, %s %d, cgroups mask 0x%x%s)",
+		diag("page on node %d, allowed %s (%s, %s %d, cgroups mask 0x%x%s); then: Mems_allowed_list %s, %s",
 		     v->node, fmt_nodes(v->allowed, buf, sizeof(buf)),
 		     v->thp ? "THP" : "4K", v->who < 0 ? "churn task" :
 		     "worker", v->who < 0 ? 0 : v->who / NR_THREADS,
-		     v->groups, v->moved ? ", moved" : "");
+		     v->groups, v->moved ? ", moved" : "", v->mems,
+		     v->cgroup);
+		if (i == 0 && v->who >= 0) {
+			struct wproc *wp = &sh->w[v->who / NR_THREADS];
+			unsigned int j;
+
+			diag("  window %ld..%ld us", v->w0, v->w1);
+			for (j = wp->nlog > 8 ? wp->nlog - 8 : 0; j < wp->nlog; j++)
+				diag("  move w%d -> w%d, %ld..%ld us",
+				     wp->log[j % 8].from, wp->log[j % 8].to,
+				     wp->log[j % 8].t0, wp->log[j % 8].t1);
+		}
 	}
 	tap(!sh->nviol && sh->checked > 0,
 	    "every sampled page is on an allowed node (%ld pages checked, %ld on a forbidden node)",
 	    sh->checked, sh->nviol);
+	if (sh->stale_mems)
+		diag("%s", sh->stale_msg);
+	tap(!sh->stale_mems,
+	    "workers' mems_allowed within their cgroup's cpuset.mems after each window without a move (%ld outside)",
+	    sh->stale_mems);
 	tap(!sh->corrupt, "page contents intact (%ld bad)", sh->corrupt);
 	tap(!bad_exit && vmstat("oom_kill") == oom0,
 	    "every worker, churn task and the churner exited 0; no OOM kill");
