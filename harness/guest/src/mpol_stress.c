@@ -1151,7 +1151,7 @@ static long vmstat(const char *key)
 int main(int argc, char **argv)
 {
 	pthread_t tid[2 * 4 + 3];
-	long secs = 120, thp0, thpf0, oom0, ev_s, ev_sum, ev_w2;
+	long secs = 120, oom0, ev_s, ev_sum, ev_w2;
 	int nt = 0, opt, i, g, t, status, bad_exit = 0;
 	const char *env = getenv("STRESS_SECONDS");
 	pid_t workers[NR_WORKERS], churner;
@@ -1252,8 +1252,6 @@ int main(int argc, char **argv)
 	}
 	tap(true, "setup: %s with w0..w2", S_PATH);
 
-	thp0 = vmstat("thp_fault_alloc");
-	thpf0 = vmstat("thp_fault_fallback");
 	oom0 = vmstat("oom_kill");
 	for (i = 0; i < NR_WORKERS; i++) {
 		workers[i] = fork();
@@ -1360,10 +1358,9 @@ int main(int argc, char **argv)
 	    ev_s, ev_sum, ev_w2);
 
 	restore_global();
-	diag("ops: faults=%ld pages_checked=%ld samples_4k=%ld samples_thp=%ld thp_fault_alloc=%ld thp_fault_fallback=%ld",
+	diag("ops: faults=%ld pages_checked=%ld samples_4k=%ld samples_thp=%ld (with huge pages: %ld)",
 	     sh->faults, sh->checked, sh->small_samples, sh->thp_samples,
-	     vmstat("thp_fault_alloc") - thp0,
-	     vmstat("thp_fault_fallback") - thpf0);
+	     sh->thp_backed);
 	diag("pages not mapped when queried (migrating): ENOENT %ld, EBUSY %ld, EFAULT %ld, other %ld",
 	     sh->unknown_by[0], sh->unknown_by[1], sh->unknown_by[2],
 	     sh->unknown_by[3]);
@@ -1371,8 +1368,6 @@ int main(int argc, char **argv)
 	     sh->policy_writes, sh->weight_writes, sh->moves, sh->mkdirs,
 	     sh->rmdirs, sh->rmdir_busy, sh->sysfs_writes, sh->cpuset_writes,
 	     sh->churn_tasks);
-	diag("THP samples backed by huge pages: %ld of %ld", sh->thp_backed,
-	     sh->thp_samples);
 	diag("latency ms avg/max: move %.1f/%.1f, cpuset.mems write %.1f/%.1f, churn cycle %.1f/%.1f",
 	     sh->lat_sum[0] / 1e3 / (sh->moves ?: 1), sh->lat_max[0] / 1e3,
 	     sh->lat_sum[1] / 1e3 / (sh->cpuset_writes ?: 1),
