@@ -159,7 +159,7 @@ static void task_info(char *mems, size_t msize, char *cg, size_t csize)
 		e = strchr(buf, '\n');
 		if (e)
 			*e = '\0';
-		snprintf(cg, csize, "%s", buf);
+		snprintf(cg, csize, "%.60s", buf);
 	}
 }
 
