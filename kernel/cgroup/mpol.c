@@ -468,6 +468,15 @@ static int mpolcg_policy_effective_show(struct seq_file *sf, void *v)
 	return 0;
 }
 
+/* White space as strstrip() sees it, which includes 0xa0 */
+static bool mpolcg_has_space(const char *s)
+{
+	for (; *s; s++)
+		if (isspace(*s))
+			return true;
+	return false;
+}
+
 /*
  * Parse "inherit", "local", "MODE" or "MODE:NODELIST" from @buf, which the
  * caller stripped.  Nodes must be possible nodes; "preferred" takes exactly
@@ -535,8 +544,8 @@ static ssize_t mpolcg_policy_write(struct kernfs_open_file *of, char *buf,
 	if (memchr(buf, '\0', nbytes))
 		return -EINVAL;
 	buf = strstrip(buf);
-	/* one value: no line break or blank inside it */
-	if (strpbrk(buf, " \t\n\r\v\f"))
+	/* one value: no white space inside it, by strstrip()'s isspace() */
+	if (mpolcg_has_space(buf))
 		return -EINVAL;
 	ret = mpolcg_parse_policy(buf, &mode, &all_nodes, &nodes);
 	if (ret)
@@ -614,12 +623,16 @@ static int mpolcg_parse_weight(char *buf, int *nid, u8 *weight)
 
 	if (!buf)
 		return -EINVAL;
-	buf = skip_spaces(buf);
-	/* exactly two tokens on a line */
-	if (!*buf || strpbrk(buf, " \t\r\v\f"))
+	/* only blanks separate the two tokens of a line */
+	buf += strspn(buf, " \t");
+	if (!*buf || mpolcg_has_space(buf))
 		return -EINVAL;
 
-	if (kstrtouint(node_str, 10, &node))
+	ret = kstrtouint(node_str, 10, &node);
+	/* a number past any integer is no possible node either */
+	if (ret == -ERANGE)
+		return -ENODEV;
+	if (ret)
 		return -EINVAL;
 	if (node >= nr_node_ids || !node_possible(node))
 		return -ENODEV;
