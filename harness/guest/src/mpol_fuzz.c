@@ -220,7 +220,13 @@ static int parse_list(const char *s, const char *end, uint64_t *mask,
 				return -EINVAL;
 			}
 		}
-		used = group = last + 1;
+		/*
+		 * bitmap_parselist() keeps these in an unsigned int: for a
+		 * last node of 4294967295 the group length wraps to 0 and
+		 * the region is refused as malformed (EINVAL) before its
+		 * range is checked, as cpuset.mems does.
+		 */
+		used = group = (uint32_t)(last + 1);
 		if (s < end && *s == ':') {
 			s++;
 			ret = list_num(&s, end, &used);
