@@ -148,8 +148,10 @@ static void task_info(char *mems, size_t msize, char *cg, size_t csize)
 
 	snprintf(mems, msize, "?");
 	snprintf(cg, csize, "?");
-	if (read_file("/proc/thread-self/status", buf, sizeof(buf)) > 0 &&
-	    (p = strstr(buf, "Mems_allowed_list:"))) {
+	p = NULL;
+	if (read_file("/proc/thread-self/status", buf, sizeof(buf)) > 0)
+		p = strstr(buf, "Mems_allowed_list:");
+	if (p) {
 		p += strlen("Mems_allowed_list:");
 		p += strspn(p, " \t");
 		e = strchr(p, '\n');
@@ -471,9 +473,9 @@ static bool sample(bool thp, int who, uint64_t (*allowed)(void *, bool *,
 		inc(thp_samples);
 		if (is_thp(buf) && is_thp(buf + (2UL << 20)))
 			inc(thp_backed);
-	}
-	else
+	} else {
 		inc(small_samples);
+	}
 	for (i = 0; i < n; i++) {
 		uint64_t *p = (uint64_t *)pages[i];
 		long k;
