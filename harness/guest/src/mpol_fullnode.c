@@ -28,6 +28,14 @@
  * Each case: the task exits normally, memory.events oom_kill stays 0, and
  * /proc/vmstat oom_kill does not grow over the whole test.
  *
+ * Before every case the hog gives back memory until FULL again has
+ * MARGIN_KB free above its high watermark.  A case that filled FULL frees
+ * its pages at exit into the per-CPU page lists of the CPU it ran on
+ * (up to "high" pages each, a large share of a CPU-less node's low
+ * watermark), where they do not count as free for the watermark check of
+ * the next allocation: without re-levelling, the next case could find
+ * FULL below its low watermark and put nothing there.
+ *
  * Usage: mpol_fullnode [FULL OTHER]
  */
 #define _GNU_SOURCE
@@ -43,6 +51,10 @@
 #define NPAGES_SMALL	1024
 /* free memory the hog leaves on FULL above its high watermark */
 #define MARGIN_KB	(8L << 10)
+/* the hog gives back memory in steps of this size */
+#define RELEASE_KB	(2L << 10)
+/* and at most this much before a case */
+#define RELEASE_MAX_KB	(128L << 10)
 
 static int full = -1, other = -1, third = -1;
 static int cpu_near_full = -1;	/* a CPU whose zonelist has FULL before OTHER */
@@ -61,7 +73,11 @@ struct task {
 	long *bad;		/* shared: pages whose content changed */
 };
 
-/* The hog: bind:FULL via its cgroup, mlocks @kb and waits on @fd. */
+/*
+ * The hog: bind:FULL via its cgroup, mlocks @kb and reports on @ready.
+ * Every byte read from @wait_fd asks it to unmap RELEASE_KB more from the
+ * end of its memory (answered on @ready); end of file ends it.
+ */
 static int hog(const char *cg, long kb, int ready, int wait_fd)
 {
 	size_t len = kb << 10;
@@ -80,8 +96,18 @@ static int hog(const char *cg, long kb, int ready, int wait_fd)
 	if (write(ready, &c, 1) != 1)
 		return 13;
 	/* hold the memory until the test is done */
-	if (read(wait_fd, &c, 1) < 0)
-		return 14;
+	while (read(wait_fd, &c, 1) == 1) {
+		size_t step = RELEASE_KB << 10;
+
+		c = len >= step;
+		if (c) {
+			len -= step;
+			if (munmap(p + len, step))
+				return 14;
+		}
+		if (write(ready, &c, 1) != 1)
+			return 15;
+	}
 	return 0;
 }
 
@@ -130,23 +156,80 @@ static int node_cpu(int node)
 	return atoi(buf);
 }
 
-/* "Node N, zone X" ... "high H" summed over the zones of @node, in kB. */
-static long node_high_kb(int node)
-{
-	static char buf[1 << 16];
-	char key[64], *p;
-	long sum = 0;
+struct zinfo {
+	long free, boost, low, high, pcp;	/* pages, over the node's zones */
+};
 
+/* The value after @key in @s (up to @end), or 0. */
+static long zkey(const char *s, const char *end, const char *key)
+{
+	const char *k = strstr(s, key);
+
+	return k && k < end ? strtol(k + strlen(key), NULL, 10) : 0;
+}
+
+/*
+ * Free pages, watermarks (boost included, as the allocator checks them)
+ * and pages held in per-CPU lists of @node, summed over its zones, from
+ * /proc/zoneinfo.  Returns 0 or -1.
+ */
+static int node_zinfo(int node, struct zinfo *z)
+{
+	static char buf[1 << 18];
+	char key[64], *p, *end, *c;
+
+	memset(z, 0, sizeof(*z));
 	if (nt_read("/proc/zoneinfo", buf, sizeof(buf)) < 0)
 		return -1;
 	snprintf(key, sizeof(key), "Node %d, zone", node);
-	for (p = strstr(buf, key); p; p = strstr(p + 1, key)) {
-		char *h = strstr(p, "\n        high ");
-
-		if (h)
-			sum += strtol(h + strlen("\n        high "), NULL, 10);
+	for (p = strstr(buf, key); p; p = strstr(end, key)) {
+		end = strstr(p + 1, "\nNode ");
+		if (!end)
+			end = p + strlen(p);
+		z->free += zkey(p, end, "\n  pages free ");
+		z->boost += zkey(p, end, "\n        boost ");
+		z->low += zkey(p, end, "\n        low ");
+		z->high += zkey(p, end, "\n        high ");
+		for (c = strstr(p, "count: "); c && c < end;
+		     c = strstr(c + 1, "count: "))
+			z->pcp += strtol(c + strlen("count: "), NULL, 10);
 	}
-	return sum * (nt_page_size >> 10);
+	return 0;
+}
+
+static long pages_kb(long pages)
+{
+	return pages * (nt_page_size >> 10);
+}
+
+/*
+ * Have the hog give back memory until FULL has at least MARGIN_KB / 2
+ * free above its high watermark again.  Returns false if it could not.
+ */
+static bool relevel(const char *name, int hold, int ready)
+{
+	long released = 0;
+	struct zinfo z;
+	char c = 0;
+
+	for (;;) {
+		if (node_zinfo(full, &z))
+			return nt_ok(false, "%s: read /proc/zoneinfo", name);
+		if (pages_kb(z.free - z.high) >= MARGIN_KB / 2 ||
+		    released >= RELEASE_MAX_KB)
+			break;
+		if (write(hold, &c, 1) != 1 || read(ready, &c, 1) != 1 || !c)
+			break;
+		released += RELEASE_KB;
+		/* let the freed pages reach the buddy lists and the counters */
+		nt_msleep(50);
+	}
+	nt_diag("%s: node %d zones: free %ld kB, low %ld kB, high %ld kB (boost %ld kB), %s %ld kB",
+		name, full, pages_kb(z.free), pages_kb(z.low), pages_kb(z.high),
+		pages_kb(z.boost), "in per-CPU lists", pages_kb(z.pcp));
+	return nt_ok(pages_kb(z.free - z.high) >= MARGIN_KB / 2,
+		     "%s: node %d has %ld kB free above its high watermark (hog gave back %ld kB)",
+		     name, full, pages_kb(z.free - z.high), released);
 }
 
 /*
@@ -330,8 +413,10 @@ static int pick_cpu(void)
 
 int main(int argc, char **argv)
 {
-	long free_kb, high_kb, hog_kb, vm_start;
+	static const char * const names[] = { "weighted", "bind", "preferred" };
+	long hog_kb, vm_start;
 	int ready[2], hold[2], status, c;
+	struct zinfo z;
 	struct task *t;
 	double start;
 	char hog_cg[320], buf[64];
@@ -357,11 +442,13 @@ int main(int argc, char **argv)
 		goto out;
 
 	/* fill FULL up to MARGIN_KB above its high watermark */
-	free_kb = nt_node_free_kb(full);
-	high_kb = node_high_kb(full);
-	hog_kb = free_kb - high_kb - MARGIN_KB;
-	nt_diag("node %d: MemFree %ld kB, high watermarks %ld kB: hog of %ld kB", full,
-		free_kb, high_kb, hog_kb);
+	if (node_zinfo(full, &z)) {
+		nt_ok(false, "read /proc/zoneinfo");
+		goto out;
+	}
+	hog_kb = pages_kb(z.free - z.high) - MARGIN_KB;
+	nt_diag("node %d: free %ld kB, high watermarks %ld kB: hog of %ld kB", full,
+		pages_kb(z.free), pages_kb(z.high), hog_kb);
 	if (pipe(ready) || pipe(hold) || hog_kb <= 0) {
 		nt_ok(false, "hog setup");
 		goto out;
@@ -393,6 +480,12 @@ int main(int argc, char **argv)
 		t->bad = (long *)(t->ilx0 + 1);
 		if (t->status == MAP_FAILED || t->ilx0 == MAP_FAILED)
 			break;
+		/* the cpuset-excluded case does not use FULL */
+		if (c < 3 && !relevel(names[c], hold[1], ready[0])) {
+			munmap(t->status, NPAGES * sizeof(int));
+			munmap(t->ilx0, 4096);
+			continue;
+		}
 		start = nt_now();
 		switch (c) {
 		case 0:
