@@ -49,7 +49,7 @@ static int mount_opts(char *out, size_t len)
 {
 	char buf[NT_BUF], *line, *save;
 
-	if (nt_read("/proc/mounts", buf, sizeof(buf)) < 0)
+	if (read_file("/proc/mounts", buf, sizeof(buf)) < 0)
 		return -1;
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
@@ -164,9 +164,9 @@ static bool refused(const char *who, const char *cg, const char *file,
 	int ret;
 
 	nt_path(path, sizeof(path), "%s/%s", cg, file);
-	lb = nt_read(path, before, sizeof(before));
+	lb = read_file(path, before, sizeof(before));
 	ret = nt_write_stage(path, val, &got_stage);
-	la = nt_read(path, after, sizeof(after));
+	la = read_file(path, after, sizeof(after));
 	return nt_ok(ret == -err && !strcmp(got_stage, stage) && lb >= 0 &&
 		     la == lb && !strcmp(before, after),
 		     "%s: writing \"%s\" to %s/%s: %s at %s (want %s at %s), %s",
@@ -208,8 +208,8 @@ static bool has_pid(const char *cg, pid_t pid)
 {
 	char path[512], buf[NT_BUF], *tok, *save;
 
-	if (nt_read(nt_path(path, sizeof(path), "%s/cgroup.procs", cg), buf,
-		    sizeof(buf)) < 0)
+	if (read_file(nt_path(path, sizeof(path), "%s/cgroup.procs", cg), buf,
+		      sizeof(buf)) < 0)
 		return false;
 	for (tok = strtok_r(buf, "\n", &save); tok; tok = strtok_r(NULL, "\n", &save))
 		if (atoi(tok) == pid)
@@ -331,10 +331,10 @@ static int ns_root(void *arg)
 		refused(who, deleg, "mpol.policy", "bind:0", EPERM, "write");
 		refused(who, deleg, "mpol.weights", "0 7", EPERM, "write");
 	} else {
-		nt_read(nt_path(pol, sizeof(pol), "%s/mpol.policy", deleg), pol,
-			sizeof(pol));
-		nt_read(nt_path(wts, sizeof(wts), "%s/mpol.weights", deleg), wts,
-			sizeof(wts));
+		read_file(nt_path(pol, sizeof(pol), "%s/mpol.policy", deleg), pol,
+			  sizeof(pol));
+		read_file(nt_path(wts, sizeof(wts), "%s/mpol.weights", deleg), wts,
+			  sizeof(wts));
 		allowed(who, deleg, "mpol.policy", "bind:0", "bind:0\n");
 		allowed(who, deleg, "mpol.weights", "0 7", "0 7\n");
 		/* as the parent set it: the next round starts alike */

@@ -150,7 +150,7 @@ static int node_cpu(int node)
 	char path[256], buf[256];
 
 	nt_path(path, sizeof(path), NT_NODE_SYS "/node%d/cpulist", node);
-	if (nt_read(path, buf, sizeof(buf)) <= 0 || buf[0] < '0' ||
+	if (read_file(path, buf, sizeof(buf)) <= 0 || buf[0] < '0' ||
 	    buf[0] > '9')
 		return -1;
 	return atoi(buf);
@@ -179,7 +179,7 @@ static int node_zinfo(int node, struct zinfo *z)
 	char key[64], *p, *end, *c;
 
 	memset(z, 0, sizeof(*z));
-	if (nt_read("/proc/zoneinfo", buf, sizeof(buf)) < 0)
+	if (read_file("/proc/zoneinfo", buf, sizeof(buf)) < 0)
 		return -1;
 	snprintf(key, sizeof(key), "Node %d, zone", node);
 	for (p = strstr(buf, key); p; p = strstr(end, key)) {
@@ -389,7 +389,7 @@ static int pick_cpu(void)
 
 		nt_path(path, sizeof(path), NT_NODE_SYS "/node%d/distance",
 			mem[i]);
-		if (nt_read(path, buf, sizeof(buf)) <= 0)
+		if (read_file(path, buf, sizeof(buf)) <= 0)
 			continue;
 		for (s = buf, j = 0;; j++) {
 			char *end;

@@ -95,7 +95,7 @@ static bool block_state_is(int block, const char *state)
 	char path[256], buf[64];
 
 	nt_path(path, sizeof(path), MEM_SYS "/memory%d/state", block);
-	if (nt_read(path, buf, sizeof(buf)) < 0)
+	if (read_file(path, buf, sizeof(buf)) < 0)
 		return false;
 	buf[strcspn(buf, "\n")] = '\0';
 	return !strcmp(buf, state);
@@ -183,7 +183,7 @@ static bool wait_list(const char *path, const int *nodes, int nr,
 		if (field)
 			ok = nt_status_field(path, field, buf, sizeof(buf));
 		else
-			ok = nt_read(path, buf, sizeof(buf)) >= 0;
+			ok = read_file(path, buf, sizeof(buf)) >= 0;
 		if (ok && nt_parse_list(buf, set) >= 0 &&
 		    set_equals(set, nodes, nr))
 			return true;
@@ -197,7 +197,7 @@ static bool wait_list(const char *path, const int *nodes, int nr,
 	}
 }
 
-static const char *fmt_nodes(char *buf, size_t len, const int *nodes, int nr)
+static const char *fmt_node_list(char *buf, size_t len, const int *nodes, int nr)
 {
 	int i, off = 0;
 
@@ -281,7 +281,7 @@ static char *fault_in(int c, bool online, const char *when, bool keep)
 	if (!wait_list("/proc/self/status", allowed, nr_allowed,
 		       "Mems_allowed_list")) {
 		nt_ok(false, "%s: Mems_allowed_list is %s", what,
-		      fmt_nodes(list, sizeof(list), allowed, nr_allowed));
+		      fmt_node_list(list, sizeof(list), allowed, nr_allowed));
 		goto out;
 	}
 	nr = wi_nodes(c, online, nodes, weights, &fallback);
@@ -295,7 +295,7 @@ static char *fault_in(int c, bool online, const char *when, bool keep)
 	after = nt_cg_keyed(cg_path[c], "mpol.events.local", "fallback");
 	bad = nt_check_wi(what, p, NPAGES, nr, nodes, weights);
 	nt_ok(!bad, "%s: %d pages by weighted interleave over nodes %s%s", what,
-	      NPAGES, fmt_nodes(list, sizeof(list), nodes, nr),
+	      NPAGES, fmt_node_list(list, sizeof(list), nodes, nr),
 	      fallback ? " (fallback: no listed node allowed)" : "");
 	/*
 	 * Every fault of "only" with the node offline is a fallback; reading
@@ -333,7 +333,7 @@ static bool check_mems(bool online, const char *when)
 		cg_path[CG_ALL]);
 	ok &= wait_list(path, nodes, nr, NULL);
 	return nt_ok(ok, "%s: has_memory and cpuset.mems.effective are %s",
-		     when, fmt_nodes(list, sizeof(list), nodes, nr));
+		     when, fmt_node_list(list, sizeof(list), nodes, nr));
 }
 
 /*
@@ -431,8 +431,8 @@ static int setup(void)
 	if (nr_possible <= 0 || nr_mem <= 0)
 		return -1;
 	/* as the kernel prints it (%*pbl), e.g. "0-4" */
-	if (nt_read(NT_NODE_SYS "/possible", possible_list,
-		    sizeof(possible_list)) <= 0)
+	if (read_file(NT_NODE_SYS "/possible", possible_list,
+		      sizeof(possible_list)) <= 0)
 		return -1;
 	possible_list[strcspn(possible_list, "\n")] = '\0';
 	nr_base_mem = 0;

@@ -35,6 +35,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mpolt.h"
+
 #define NT_MAX_NODES	64		/* enough for any VM this runs in */
 #define NT_CG_ROOT	"/sys/fs/cgroup"
 #define NT_NODE_SYS	"/sys/devices/system/node"
@@ -176,32 +178,6 @@ static inline void nt_msleep(long ms)
 	nanosleep(&ts, NULL);
 }
 
-/* Read a whole file into @buf, NUL terminated; returns its length or -errno. */
-static inline ssize_t nt_read(const char *path, char *buf, size_t len)
-{
-	size_t off = 0;
-	ssize_t ret;
-	int fd;
-
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -errno;
-	while (off < len - 1) {
-		ret = read(fd, buf + off, len - 1 - off);
-		if (ret < 0) {
-			ret = -errno;
-			close(fd);
-			return ret;
-		}
-		if (!ret)
-			break;
-		off += ret;
-	}
-	buf[off] = '\0';
-	close(fd);
-	return off;
-}
-
 /*
  * Write @s in one write(2); returns 0 or -errno.  *@stage tells whether
  * open(2) or write(2) refused it: permission checks happen at open, the
@@ -279,7 +255,7 @@ static inline const char *nt_esc(const char *in, char *out, size_t len)
 static inline bool nt_file_is(const char *path, const char *expected)
 {
 	char buf[NT_BUF], e1[NT_BUF], e2[NT_BUF];
-	ssize_t len = nt_read(path, buf, sizeof(buf));
+	ssize_t len = read_file(path, buf, sizeof(buf));
 
 	if (len < 0) {
 		nt_diag("reading %s: %s", path, strerror(-len));
@@ -298,7 +274,7 @@ static inline long nt_keyed(const char *path, const char *key)
 	char buf[NT_BUF], *line, *save;
 	size_t klen = strlen(key);
 
-	if (nt_read(path, buf, sizeof(buf)) < 0)
+	if (read_file(path, buf, sizeof(buf)) < 0)
 		return -1;
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save))
@@ -314,7 +290,7 @@ static inline bool nt_status_field(const char *path, const char *key,
 	char buf[NT_BUF], *line, *save;
 	size_t klen = strlen(key);
 
-	if (nt_read(path, buf, sizeof(buf)) < 0)
+	if (read_file(path, buf, sizeof(buf)) < 0)
 		return false;
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
@@ -368,7 +344,7 @@ static inline int nt_list_has(const char *path, int node)
 	bool set[NT_MAX_NODES];
 	char buf[NT_BUF];
 
-	if (nt_read(path, buf, sizeof(buf)) < 0 ||
+	if (read_file(path, buf, sizeof(buf)) < 0 ||
 	    nt_parse_list(buf, set) < 0)
 		return -1;
 	return node < NT_MAX_NODES && set[node];
@@ -381,7 +357,7 @@ static inline int nt_list_nodes(const char *path, int *nodes)
 	char buf[NT_BUF];
 	int i, n = 0;
 
-	if (nt_read(path, buf, sizeof(buf)) < 0 ||
+	if (read_file(path, buf, sizeof(buf)) < 0 ||
 	    nt_parse_list(buf, set) < 0)
 		return -1;
 	for (i = 0; i < NT_MAX_NODES; i++)
@@ -396,7 +372,7 @@ static inline int nt_global_weight(int node)
 	char path[256], buf[32];
 
 	nt_path(path, sizeof(path), NT_IW_SYSFS "/node%d", node);
-	if (nt_read(path, buf, sizeof(buf)) <= 0)
+	if (read_file(path, buf, sizeof(buf)) <= 0)
 		return -1;
 	return atoi(buf);
 }
@@ -413,7 +389,7 @@ static inline long nt_node_free_kb(int node)
 	char path[256], buf[NT_BUF], *p;
 
 	nt_path(path, sizeof(path), NT_NODE_SYS "/node%d/meminfo", node);
-	if (nt_read(path, buf, sizeof(buf)) < 0)
+	if (read_file(path, buf, sizeof(buf)) < 0)
 		return -1;
 	p = strstr(buf, "MemFree:");
 	return p ? strtol(p + strlen("MemFree:"), NULL, 10) : -1;
@@ -489,7 +465,7 @@ static inline void nt_cg_self(char *out, size_t len)
 	char buf[NT_BUF], *p;
 
 	snprintf(out, len, NT_CG_ROOT);
-	if (nt_read("/proc/self/cgroup", buf, sizeof(buf)) < 0)
+	if (read_file("/proc/self/cgroup", buf, sizeof(buf)) < 0)
 		return;
 	p = strstr(buf, "0::");
 	if (!p)
