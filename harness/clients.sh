@@ -63,13 +63,7 @@ mkfs.ext4 -q -F -L mpolclients -E lazy_itable_init=0,lazy_journal_init=0 \
 	-d "$TREE" "$IMG" || die "mkfs.ext4 of the clients image failed"
 timg=$((SECONDS - t0 - tdeb))
 
-case "$ACCEL" in
-kvm)
-	[[ -w /dev/kvm ]] || die "ACCEL=kvm but /dev/kvm is not usable"
-	accel=(-accel kvm -cpu host) ;;
-tcg) accel=(-accel tcg -cpu max) ;;
-*) die "ACCEL must be tcg or kvm" ;;
-esac
+set_qemu_accel
 
 mapfile -t topo < <(topology_qemu_args)
 # No initramfs: the kernel mounts the ext4 root itself (virtio-blk and ext4

@@ -51,13 +51,7 @@ mkfs.ext4 -q -F -L mpolroot -E lazy_itable_init=0,lazy_journal_init=0 \
 	-d "$ART/initramfs-root" "$ROOTIMG" || die "mkfs.ext4 of the guest root image failed"
 [[ -f $SWAP ]] || truncate -s 512M "$SWAP"
 
-case "$ACCEL" in
-kvm)
-	[[ -w /dev/kvm ]] || die "ACCEL=kvm but /dev/kvm is not usable"
-	accel=(-accel kvm -cpu host) ;;
-tcg) accel=(-accel tcg -cpu max) ;;
-*) die "ACCEL must be tcg or kvm" ;;
-esac
+set_qemu_accel
 # bench: guest time = instructions executed (deterministic, repeatable)
 [[ $mode == bench && $ACCEL == tcg && ${BENCH_ICOUNT:-1} != 0 ]] && accel+=(-icount shift=0,sleep=off)
 

@@ -81,3 +81,16 @@ kmake() {
 	make -C "$LINUX" O="$OBJ" ARCH="$ARCH" CC="ccache gcc" HOSTCC="ccache gcc" \
 		-j"$JOBS" "$@"
 }
+
+# Set the array "accel" to QEMU's accelerator arguments for $ACCEL (tcg or
+# kvm, default tcg); dies if KVM is asked for and not usable.
+# shellcheck disable=SC2034 # accel is for the caller
+set_qemu_accel() {
+	case "${ACCEL:-tcg}" in
+	kvm)
+		[[ -w /dev/kvm ]] || die "ACCEL=kvm but /dev/kvm is not usable"
+		accel=(-accel kvm -cpu host) ;;
+	tcg) accel=(-accel tcg -cpu max) ;;
+	*) die "ACCEL must be tcg or kvm" ;;
+	esac
+}
