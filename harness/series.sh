@@ -22,8 +22,11 @@ kver=$(kernel_pkg_version)
 # series-git is also used by harness/matrix.sh builds: take the build lock
 build_lock
 
+# gc.auto=0: an automatic "git gc" detaches and would inherit the build
+# lock's file descriptor, holding the lock (and a later make matrix) for as
+# long as it repacks the kernel tree
 git_() { git -C "$G" -c user.name="mpol harness" -c user.email="mpol-harness@localhost" \
-	-c advice.detachedHead=false -c core.autocrlf=false "$@"; }
+	-c advice.detachedHead=false -c core.autocrlf=false -c gc.auto=0 "$@"; }
 
 if [[ ! -f $G/.harness-pristine || $(cat "$G/.harness-pristine") != "$kver" ]]; then
 	log "creating build/series-git from the pristine tree (once; takes a minute)"
