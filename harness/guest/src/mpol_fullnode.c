@@ -28,8 +28,8 @@
  * Each case: the task exits normally, memory.events oom_kill stays 0, and
  * /proc/vmstat oom_kill does not grow over the whole test.
  *
- * Before every case the hog gives back memory until FULL again has
- * MARGIN_KB free above its high watermark.  A case that filled FULL frees
+ * Before every case that uses FULL the hog gives back memory until FULL
+ * again has at least MARGIN_KB / 2 free above its high watermark.  A case that filled FULL frees
  * its pages at exit into the per-CPU page lists of the CPU it ran on
  * (up to "high" pages each, a large share of a CPU-less node's low
  * watermark), where they do not count as free for the watermark check of
@@ -249,8 +249,6 @@ static long run_task(struct task *t, long *count)
 	    nt_cg_set(t->cg, "mpol.policy", t->policy) ||
 	    (t->weights[0] && nt_cg_set(t->cg, "mpol.weights", t->weights)))
 		return -1;
-	nt_diag("%s: node %d MemFree %ld kB before", t->name, full,
-		nt_node_free_kb(full));
 	before_vm = nt_vmstat("oom_kill");
 	ret = nt_run_child(task_fn, t);
 	oomk = nt_cg_keyed(t->cg, "memory.events", "oom_kill");
@@ -272,7 +270,6 @@ static void case_weighted(struct task *t)
 	long free_pages = nt_node_free_kb(full) / (nt_page_size >> 10);
 	long fb;
 
-	t->name = "weighted";
 	snprintf(t->policy, sizeof(t->policy), "weighted-interleave:%d,%d",
 		 full, other);
 	snprintf(t->weights, sizeof(t->weights), "%d 3", full);
@@ -305,7 +302,6 @@ static void case_bind(struct task *t)
 {
 	long count[NT_MAX_NODES], fb;
 
-	t->name = "bind";
 	snprintf(t->policy, sizeof(t->policy), "bind:%d,%d", full, other);
 	/* FULL first in the zonelist of this CPU's node */
 	t->cpu = cpu_near_full;
@@ -321,7 +317,6 @@ static void case_preferred(struct task *t)
 {
 	long count[NT_MAX_NODES], fb;
 
-	t->name = "preferred";
 	snprintf(t->policy, sizeof(t->policy), "preferred:%d", full);
 	fb = run_task(t, count);
 	nt_ok(count[full] > 0 && count[full] < t->npages,
@@ -335,7 +330,6 @@ static void case_fallback(struct task *t)
 {
 	long count[NT_MAX_NODES], fb;
 
-	t->name = "cpuset-excluded";
 	t->npages = NPAGES_SMALL;
 	snprintf(t->policy, sizeof(t->policy), "bind:%d,%d", full, other);
 	snprintf(t->mems, sizeof(t->mems), "%d", third);
@@ -413,7 +407,16 @@ static int pick_cpu(void)
 
 int main(int argc, char **argv)
 {
-	static const char * const names[] = { "weighted", "bind", "preferred" };
+	static const struct {
+		const char *name;
+		void (*run)(struct task *t);
+		bool uses_full;		/* relevel FULL before it */
+	} cases[] = {
+		{ "weighted", case_weighted, true },
+		{ "bind", case_bind, true },
+		{ "preferred", case_preferred, true },
+		{ "cpuset-excluded", case_fallback, false },
+	};
 	long hog_kb, vm_start;
 	int ready[2], hold[2], status, c;
 	struct zinfo z;
@@ -469,8 +472,9 @@ int main(int argc, char **argv)
 
 	t = mmap(NULL, sizeof(*t), PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	for (c = 0; c < 4 && t != MAP_FAILED; c++) {
+	for (c = 0; c < (int)ARRAY_SIZE(cases) && t != MAP_FAILED; c++) {
 		memset(t, 0, sizeof(*t));
+		t->name = cases[c].name;
 		t->npages = NPAGES;
 		t->cpu = -1;
 		t->status = mmap(NULL, NPAGES * sizeof(int), PROT_READ | PROT_WRITE,
@@ -480,27 +484,13 @@ int main(int argc, char **argv)
 		t->bad = (long *)(t->ilx0 + 1);
 		if (t->status == MAP_FAILED || t->ilx0 == MAP_FAILED)
 			break;
-		/* the cpuset-excluded case does not use FULL */
-		if (c < 3 && !relevel(names[c], hold[1], ready[0])) {
+		if (cases[c].uses_full && !relevel(t->name, hold[1], ready[0])) {
 			munmap(t->status, NPAGES * sizeof(int));
 			munmap(t->ilx0, 4096);
 			continue;
 		}
 		start = nt_now();
-		switch (c) {
-		case 0:
-			case_weighted(t);
-			break;
-		case 1:
-			case_bind(t);
-			break;
-		case 2:
-			case_preferred(t);
-			break;
-		case 3:
-			case_fallback(t);
-			break;
-		}
+		cases[c].run(t);
 		nt_diag("%s: %.1f s", t->name, nt_now() - start);
 		munmap(t->status, NPAGES * sizeof(int));
 		munmap(t->ilx0, 4096);
