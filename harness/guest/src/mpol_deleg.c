@@ -44,10 +44,10 @@ static char mnt_opts[512];	/* the options of the mount at the start */
 static char top[256], deleg[300], sib[300], deleg2[300], c1[320], c2[320];
 static bool nsdelegate;
 
-/* The options of the cgroup2 mount on NT_CG_ROOT in /proc/mounts. */
+/* The options of the cgroup2 mount on MPOLT_CGROOT in /proc/mounts. */
 static int mount_opts(char *out, size_t len)
 {
-	char buf[NT_BUF], *line, *save;
+	char buf[MPOLT_BUF], *line, *save;
 
 	if (read_file("/proc/mounts", buf, sizeof(buf)) < 0)
 		return -1;
@@ -58,7 +58,7 @@ static int mount_opts(char *out, size_t len)
 		if (sscanf(line, "%63s %255s %63s %511s", dev, dir, type,
 			   opts) != 4)
 			continue;
-		if (!strcmp(dir, NT_CG_ROOT) && !strcmp(type, "cgroup2")) {
+		if (!strcmp(dir, MPOLT_CGROOT) && !strcmp(type, "cgroup2")) {
 			snprintf(out, len, "%s", opts);
 			return 0;
 		}
@@ -117,8 +117,8 @@ static int remount(const char *opts, bool ns)
 	if (ns)
 		snprintf(data + strlen(data), sizeof(data) - strlen(data), "%s%s",
 			 data[0] ? "," : "", "nsdelegate");
-	if (mount("cgroup2", NT_CG_ROOT, "cgroup2", mflags, data)) {
-		nt_diag("remount %s with \"%s\": %s", NT_CG_ROOT, data, strerror(errno));
+	if (mount("cgroup2", MPOLT_CGROOT, "cgroup2", mflags, data)) {
+		diag("remount %s with \"%s\": %s", MPOLT_CGROOT, data, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -131,7 +131,7 @@ static int chown_path(const char *dir, const char *file, uid_t uid)
 	nt_path(path, sizeof(path), "%s%s%s", dir, file ? "/" : "", file ? file : "");
 	if (!chown(path, uid, uid))
 		return 0;
-	nt_diag("chown %s: %s", path, strerror(errno));
+	diag("chown %s: %s", path, strerror(errno));
 	return -1;
 }
 
@@ -158,7 +158,7 @@ static int drop_to(uid_t uid)
 static bool refused(const char *who, const char *cg, const char *file,
 		    const char *val, int err, const char *stage)
 {
-	char path[512], before[NT_BUF], after[NT_BUF];
+	char path[512], before[MPOLT_BUF], after[MPOLT_BUF];
 	const char *got_stage;
 	ssize_t lb, la;
 	int ret;
@@ -167,13 +167,13 @@ static bool refused(const char *who, const char *cg, const char *file,
 	lb = read_file(path, before, sizeof(before));
 	ret = nt_write_stage(path, val, &got_stage);
 	la = read_file(path, after, sizeof(after));
-	return nt_ok(ret == -err && !strcmp(got_stage, stage) && lb >= 0 &&
-		     la == lb && !strcmp(before, after),
-		     "%s: writing \"%s\" to %s/%s: %s at %s (want %s at %s), %s",
-		     who, val, cg + strlen(NT_CG_ROOT), file,
-		     ret ? strerror(-ret) : "success", got_stage, strerror(err),
-		     stage, lb >= 0 && la == lb && !strcmp(before, after) ?
-		     "unchanged" : "CHANGED");
+	return tap(ret == -err && !strcmp(got_stage, stage) && lb >= 0 &&
+		   la == lb && !strcmp(before, after),
+		   "%s: writing \"%s\" to %s/%s: %s at %s (want %s at %s), %s",
+		   who, val, cg + strlen(MPOLT_CGROOT), file,
+		   ret ? strerror(-ret) : "success", got_stage, strerror(err),
+		   stage, lb >= 0 && la == lb && !strcmp(before, after) ?
+		   "unchanged" : "CHANGED");
 }
 
 /* Write @val to @cg/@file, which must succeed and read back as @back. */
@@ -187,11 +187,11 @@ static bool allowed(const char *who, const char *cg, const char *file,
 	ret = nt_write(path, val);
 	if (!ret && back && !nt_file_is(path, back))
 		ret = -EIO;
-	return nt_ok(!ret, "%s: writing \"%s\" to %s/%s: %s", who, val,
-		     cg + strlen(NT_CG_ROOT), file, ret ? strerror(-ret) : "ok");
+	return tap(!ret, "%s: writing \"%s\" to %s/%s: %s", who, val,
+		   cg + strlen(MPOLT_CGROOT), file, ret ? strerror(-ret) : "ok");
 }
 
-/* Is the calling process in @cg (a path under NT_CG_ROOT)? */
+/* Is the calling process in @cg (a path under MPOLT_CGROOT)? */
 static bool in_cgroup(const char *cg)
 {
 	char cur[256];
@@ -206,7 +206,7 @@ static bool in_cgroup(const char *cg)
  */
 static bool has_pid(const char *cg, pid_t pid)
 {
-	char path[512], buf[NT_BUF], *tok, *save;
+	char path[512], buf[MPOLT_BUF], *tok, *save;
 
 	if (read_file(nt_path(path, sizeof(path), "%s/cgroup.procs", cg), buf,
 		      sizeof(buf)) < 0)
@@ -224,12 +224,12 @@ static bool placed(const char *what, int nr, const int *nodes, const int *weight
 	long bad;
 
 	if (!p)
-		return nt_ok(false, "%s: mmap", what);
+		return tap(false, "%s: mmap", what);
 	nt_touch(p, NPAGES);
 	bad = nt_check_wi(what, p, NPAGES, nr, nodes, weights);
-	munmap(p, NPAGES * nt_page_size);
-	return nt_ok(!bad, "%s: %d pages placed by the policy the delegatee wrote (%ld misplaced)",
-		     what, NPAGES, bad);
+	munmap(p, NPAGES * pagesize());
+	return tap(!bad, "%s: %d pages placed by the policy the delegatee wrote (%ld misplaced)",
+		   what, NPAGES, bad);
 }
 
 static bool owned_by(const char *cg, const char *file, uid_t uid)
@@ -250,28 +250,28 @@ static int delegatee(void *arg)
 
 	(void)arg;
 	if (nt_cg_enter(deleg) || drop_to(UID))
-		return nt_ok(false, "%s: enter %s and become uid %d", who, deleg, UID) ? 0 : 1;
-	nt_ok(geteuid() == UID && nt_status_field("/proc/self/status", "CapEff", buf,
-						  sizeof(buf)) && !strtoull(buf, NULL, 16),
-	      "%s: uid %d, no capabilities (CapEff %s)", who, geteuid(), buf);
+		return tap(false, "%s: enter %s and become uid %d", who, deleg, UID) ? 0 : 1;
+	tap(geteuid() == UID && nt_status_field("/proc/self/status", "CapEff", buf,
+						sizeof(buf)) && !strtoull(buf, NULL, 16),
+	    "%s: uid %d, no capabilities (CapEff %s)", who, geteuid(), buf);
 
 	/* what the delegation allows */
-	nt_ok(!mkdir(c1, 0755) && !mkdir(c2, 0755), "%s: mkdir %s, %s", who,
-	      c1 + strlen(NT_CG_ROOT), c2 + strlen(NT_CG_ROOT));
+	tap(!mkdir(c1, 0755) && !mkdir(c2, 0755), "%s: mkdir %s, %s", who,
+	    c1 + strlen(MPOLT_CGROOT), c2 + strlen(MPOLT_CGROOT));
 	allowed(who, c1, "cgroup.procs", "0", NULL);
-	nt_ok(in_cgroup(c1), "%s: moved itself into its child c1", who);
+	tap(in_cgroup(c1), "%s: moved itself into its child c1", who);
 	allowed(who, deleg, "cgroup.subtree_control", "+mpol", NULL);
-	nt_ok(owned_by(c1, "mpol.policy", UID) && owned_by(c2, "mpol.weights", UID),
-	      "%s: the mpol files of its children are its own", who);
+	tap(owned_by(c1, "mpol.policy", UID) && owned_by(c2, "mpol.weights", UID),
+	    "%s: the mpol files of its children are its own", who);
 	allowed(who, c1, "mpol.policy", "bind:2", "bind:2\n");
-	nt_ok(nt_cg_is(c1, "mpol.policy.effective", "bind:2\n"), "%s: c1 effective bind:2",
-	      who);
+	tap(nt_cg_is(c1, "mpol.policy.effective", "bind:2\n"), "%s: c1 effective bind:2",
+	    who);
 	placed("delegatee in c1 bind:2", 1, &n2, &one);
 	allowed(who, c2, "mpol.policy", "weighted-interleave:0-1",
 		"weighted-interleave:0-1\n");
 	allowed(who, c2, "mpol.weights", "0 3", "0 3\n");
 	allowed(who, c2, "cgroup.procs", "0", NULL);
-	nt_ok(in_cgroup(c2), "%s: moved itself from c1 to c2", who);
+	tap(in_cgroup(c2), "%s: moved itself from c1 to c2", who);
 	w0[1] = nt_global_weight(1);
 	placed("delegatee in c2 weighted-interleave:0-1, 0 3", 2, n0, w0);
 	allowed(who, c1, "mpol.policy", "preferred:3", "preferred:3\n");
@@ -291,7 +291,7 @@ static int delegatee(void *arg)
 	refused(who, top, "cgroup.procs", "0", EACCES, "open");
 	refused(who, sib, "cgroup.procs", "0", EACCES, "open");
 	refused(who, deleg2, "cgroup.procs", "0", EACCES, "write");
-	nt_ok(in_cgroup(c1), "%s: still in c1 after the refused moves", who);
+	tap(in_cgroup(c1), "%s: still in c1 after the refused moves", who);
 	return 0;
 }
 
@@ -302,7 +302,7 @@ static int stranger(void *arg)
 
 	(void)arg;
 	if (drop_to(UID_OTHER))
-		return nt_ok(false, "%s: setresuid", who) ? 0 : 1;
+		return tap(false, "%s: setresuid", who) ? 0 : 1;
 	refused(who, c1, "mpol.policy", "bind:0", EACCES, "open");
 	refused(who, c1, "mpol.weights", "0 7", EACCES, "open");
 	refused(who, deleg, "mpol.policy", "bind:0", EACCES, "open");
@@ -319,14 +319,14 @@ static int ns_root(void *arg)
 {
 	const char *who = nsdelegate ? "root in cgroupns, nsdelegate" :
 				       "root in cgroupns, no nsdelegate";
-	char pol[NT_BUF], wts[NT_BUF];
+	char pol[MPOLT_BUF], wts[MPOLT_BUF];
 
 	(void)arg;
 	if (nt_cg_enter(deleg) || unshare(CLONE_NEWCGROUP))
-		return nt_ok(false, "%s: enter %s, unshare(CLONE_NEWCGROUP): %s", who,
-			     deleg, strerror(errno)) ? 0 : 1;
-	nt_ok(nt_file_is("/proc/self/cgroup", "0::/\n"),
-	      "%s: the delegated cgroup is the namespace root", who);
+		return tap(false, "%s: enter %s, unshare(CLONE_NEWCGROUP): %s", who,
+			   deleg, strerror(errno)) ? 0 : 1;
+	tap(nt_file_is("/proc/self/cgroup", "0::/\n"),
+	    "%s: the delegated cgroup is the namespace root", who);
 	if (nsdelegate) {
 		refused(who, deleg, "mpol.policy", "bind:0", EPERM, "write");
 		refused(who, deleg, "mpol.weights", "0 7", EPERM, "write");
@@ -353,19 +353,19 @@ static int ns_root(void *arg)
 	 */
 	if (nsdelegate) {
 		refused(who, sib, "cgroup.procs", "0", ENOENT, "write");
-		nt_ok(has_pid(deleg, getpid()),
-		      "%s: still in the namespace root after the refused move", who);
+		tap(has_pid(deleg, getpid()),
+		    "%s: still in the namespace root after the refused move", who);
 	} else {
 		allowed(who, sib, "cgroup.procs", "0", NULL);
-		nt_ok(has_pid(sib, getpid()), "%s: moved out of the namespace into %s",
-		      who, sib + strlen(NT_CG_ROOT));
+		tap(has_pid(sib, getpid()), "%s: moved out of the namespace into %s",
+		    who, sib + strlen(MPOLT_CGROOT));
 	}
 	return 0;
 }
 
 static int round_setup(int round)
 {
-	snprintf(top, sizeof(top), NT_CG_ROOT "/mpol_deleg.%d.%d", getpid(), round);
+	snprintf(top, sizeof(top), MPOLT_CGROOT "/mpol_deleg.%d.%d", getpid(), round);
 	snprintf(deleg, sizeof(deleg), "%s/deleg", top);
 	snprintf(sib, sizeof(sib), "%s/sibling", top);
 	snprintf(deleg2, sizeof(deleg2), "%s/deleg2", top);
@@ -390,21 +390,21 @@ static void round_run(int round, bool ns)
 	int ret;
 
 	nsdelegate = ns;
-	if (!nt_ok(!remount(mnt_opts, ns) && !mount_opts(opts, sizeof(opts)) &&
+	if (!tap(!remount(mnt_opts, ns) && !mount_opts(opts, sizeof(opts)) &&
 		   has_opt(opts, "nsdelegate") == ns,
 		   "round %d: cgroup2 mounted %s nsdelegate (%s)", round,
 		   ns ? "with" : "without", opts))
 		return;
-	if (!nt_ok(!round_setup(round), "round %d: %s delegated to uid %d", round,
-		   deleg + strlen(NT_CG_ROOT), UID))
+	if (!tap(!round_setup(round), "round %d: %s delegated to uid %d", round,
+		   deleg + strlen(MPOLT_CGROOT), UID))
 		goto out;
 	ret = nt_run_child(delegatee, NULL);
-	nt_ok(!ret, "round %d: delegatee exited normally (%d)", round, ret);
+	tap(!ret, "round %d: delegatee exited normally (%d)", round, ret);
 	ret = nt_run_child(stranger, NULL);
-	nt_ok(!ret, "round %d: uid %d exited normally (%d)", round, UID_OTHER, ret);
+	tap(!ret, "round %d: uid %d exited normally (%d)", round, UID_OTHER, ret);
 	ret = nt_run_child(ns_root, NULL);
-	nt_ok(!ret, "round %d: namespace child exited normally (%d)", round, ret);
-	nt_diag("round %d: %.1f s", round, nt_now() - start);
+	tap(!ret, "round %d: namespace child exited normally (%d)", round, ret);
+	diag("round %d: %.1f s", round, nt_now() - start);
 out:
 	nt_cg_rmtree(top);
 }
@@ -415,25 +415,25 @@ int main(void)
 	bool booted;
 	int i;
 
-	nt_init();
+	tap_init();
 	nt_cg_self(self_cg, sizeof(self_cg));
 	if (geteuid() || mount_opts(mnt_opts, sizeof(mnt_opts))) {
-		nt_diag("needs root and cgroup2 on %s", NT_CG_ROOT);
+		diag("needs root and cgroup2 on %s", MPOLT_CGROOT);
 		return 4;
 	}
 	/* the policies the delegatee writes name nodes 0 to 3 */
 	for (i = 0; i < 4; i++) {
-		if (nt_list_has(NT_NODE_SYS "/has_memory", i) != 1) {
-			nt_diag("needs memory nodes 0-3");
+		if (nt_list_has(MPOLT_NODE_DIR "/has_memory", i) != 1) {
+			diag("needs memory nodes 0-3");
 			return 4;
 		}
 	}
-	nt_diag("cgroup2 mount options at start: %s", mnt_opts);
+	diag("cgroup2 mount options at start: %s", mnt_opts);
 	booted = has_opt(mnt_opts, "nsdelegate");
 	/* the mount as it is first, then the other way */
 	round_run(1, booted);
 	round_run(2, !booted);
-	nt_ok(!remount(mnt_opts, booted) && !mount_opts(opts, sizeof(opts)) &&
-	      !strcmp(opts, mnt_opts), "cgroup2 mount options restored: %s", opts);
-	return nt_done();
+	tap(!remount(mnt_opts, booted) && !mount_opts(opts, sizeof(opts)) &&
+	    !strcmp(opts, mnt_opts), "cgroup2 mount options restored: %s", opts);
+	return tap_done();
 }

@@ -114,7 +114,7 @@ static int hog(const char *cg, long kb, int ready, int wait_fd)
 static int task_fn(void *arg)
 {
 	struct task *t = arg;
-	size_t len = t->npages * nt_page_size;
+	size_t len = t->npages * pagesize();
 	cpu_set_t set;
 	char *p;
 	long i;
@@ -136,7 +136,7 @@ static int task_fn(void *arg)
 	if (mlock(p, len))
 		return 23;
 	for (i = 0; i < t->npages; i++)
-		*(long *)(p + i * nt_page_size) = i;
+		*(long *)(p + i * pagesize()) = i;
 	*t->bad = nt_bad_content(p, t->npages);
 	*t->ilx0 = nt_ilx(p, 0);
 	if (nt_page_nodes(p, t->npages, t->status))
@@ -149,7 +149,7 @@ static int node_cpu(int node)
 {
 	char path[256], buf[256];
 
-	nt_path(path, sizeof(path), NT_NODE_SYS "/node%d/cpulist", node);
+	nt_path(path, sizeof(path), MPOLT_NODE_DIR "/node%d/cpulist", node);
 	if (read_file(path, buf, sizeof(buf)) <= 0 || buf[0] < '0' ||
 	    buf[0] > '9')
 		return -1;
@@ -199,7 +199,7 @@ static int node_zinfo(int node, struct zinfo *z)
 
 static long pages_kb(long pages)
 {
-	return pages * (nt_page_size >> 10);
+	return pages * (pagesize() >> 10);
 }
 
 /*
@@ -214,7 +214,7 @@ static bool relevel(const char *name, int hold, int ready)
 
 	for (;;) {
 		if (node_zinfo(full, &z))
-			return nt_ok(false, "%s: read /proc/zoneinfo", name);
+			return tap(false, "%s: read /proc/zoneinfo", name);
 		if (pages_kb(z.free - z.high) >= MARGIN_KB / 2 ||
 		    released >= RELEASE_MAX_KB)
 			break;
@@ -224,12 +224,12 @@ static bool relevel(const char *name, int hold, int ready)
 		/* let the freed pages reach the buddy lists and the counters */
 		nt_msleep(50);
 	}
-	nt_diag("%s: node %d zones: free %ld kB, low %ld kB, high %ld kB (boost %ld kB), %s %ld kB",
-		name, full, pages_kb(z.free), pages_kb(z.low), pages_kb(z.high),
-		pages_kb(z.boost), "in per-CPU lists", pages_kb(z.pcp));
-	return nt_ok(pages_kb(z.free - z.high) >= MARGIN_KB / 2,
-		     "%s: node %d has %ld kB free above its high watermark (hog gave back %ld kB)",
-		     name, full, pages_kb(z.free - z.high), released);
+	diag("%s: node %d zones: free %ld kB, low %ld kB, high %ld kB (boost %ld kB), %s %ld kB",
+	     name, full, pages_kb(z.free), pages_kb(z.low), pages_kb(z.high),
+	     pages_kb(z.boost), "in per-CPU lists", pages_kb(z.pcp));
+	return tap(pages_kb(z.free - z.high) >= MARGIN_KB / 2,
+		   "%s: node %d has %ld kB free above its high watermark (hog gave back %ld kB)",
+		   name, full, pages_kb(z.free - z.high), released);
 }
 
 /*
@@ -249,25 +249,25 @@ static long run_task(struct task *t, long *count)
 	    nt_cg_set(t->cg, "mpol.policy", t->policy) ||
 	    (t->weights[0] && nt_cg_set(t->cg, "mpol.weights", t->weights)))
 		return -1;
-	before_vm = nt_vmstat("oom_kill");
+	before_vm = vmstat("oom_kill");
 	ret = nt_run_child(task_fn, t);
-	oomk = nt_cg_keyed(t->cg, "memory.events", "oom_kill");
-	fb = nt_cg_keyed(t->cg, "mpol.events", "fallback");
+	oomk = cg_keyed(t->cg, "memory.events", "oom_kill");
+	fb = cg_keyed(t->cg, "mpol.events", "fallback");
 	other_pages = nt_count(t->status, t->npages, count);
-	nt_ok(ret == 0 && !other_pages && !*t->bad,
-	      "%s: %ld pages allocated, mlocked and intact (exit %d): %s", t->name,
-	      t->npages, ret, nt_fmt_count(got, sizeof(got), count, other_pages));
-	nt_ok(oomk == 0 && nt_vmstat("oom_kill") == before_vm,
-	      "%s: no OOM kill (memory.events oom_kill %ld, vmstat oom_kill +%ld)",
-	      t->name, oomk, nt_vmstat("oom_kill") - before_vm);
+	tap(ret == 0 && !other_pages && !*t->bad,
+	    "%s: %ld pages allocated, mlocked and intact (exit %d): %s", t->name,
+	    t->npages, ret, nt_fmt_count(got, sizeof(got), count, other_pages));
+	tap(oomk == 0 && vmstat("oom_kill") == before_vm,
+	    "%s: no OOM kill (memory.events oom_kill %ld, vmstat oom_kill +%ld)",
+	    t->name, oomk, vmstat("oom_kill") - before_vm);
 	return fb;
 }
 
 static void case_weighted(struct task *t)
 {
 	int nodes[2] = { full, other }, weights[2] = { 3, 1 };
-	long count[NT_MAX_NODES], i, meant_full = 0, moved = 0, wrong = 0;
-	long free_pages = nt_node_free_kb(full) / (nt_page_size >> 10);
+	long count[MPOLT_MAXNODE], i, meant_full = 0, moved = 0, wrong = 0;
+	long free_pages = nt_node_free_kb(full) / (pagesize() >> 10);
 	long fb;
 
 	snprintf(t->policy, sizeof(t->policy), "weighted-interleave:%d,%d",
@@ -288,66 +288,66 @@ static void case_weighted(struct task *t)
 			wrong++;
 		}
 	}
-	nt_ok(meant_full > free_pages,
-	      "weighted: %ld pages meant for node %d, more than its %ld free pages",
-	      meant_full, full, free_pages);
-	nt_ok(!wrong && moved > 0 && count[full] > 0,
-	      "weighted: pages for node %d on it until full, then %ld on node %d; all for %d on it (%ld misplaced)",
-	      full, moved, other, other, wrong);
-	nt_ok(fb == 0, "weighted: mpol.events fallback %ld (0: node %d is allowed)",
-	      fb, full);
+	tap(meant_full > free_pages,
+	    "weighted: %ld pages meant for node %d, more than its %ld free pages",
+	    meant_full, full, free_pages);
+	tap(!wrong && moved > 0 && count[full] > 0,
+	    "weighted: pages for node %d on it until full, then %ld on node %d; all for %d on it (%ld misplaced)",
+	    full, moved, other, other, wrong);
+	tap(fb == 0, "weighted: mpol.events fallback %ld (0: node %d is allowed)",
+	    fb, full);
 }
 
 static void case_bind(struct task *t)
 {
-	long count[NT_MAX_NODES], fb;
+	long count[MPOLT_MAXNODE], fb;
 
 	snprintf(t->policy, sizeof(t->policy), "bind:%d,%d", full, other);
 	/* FULL first in the zonelist of this CPU's node */
 	t->cpu = cpu_near_full;
 	fb = run_task(t, count);
-	nt_ok(count[full] + count[other] == t->npages && count[full] > 0 &&
-	      count[other] > 0,
-	      "bind: pages on node %d (%ld) and, once it was full, on node %d (%ld) only",
-	      full, count[full], other, count[other]);
-	nt_ok(fb == 0, "bind: mpol.events fallback %ld (0)", fb);
+	tap(count[full] + count[other] == t->npages && count[full] > 0 &&
+	    count[other] > 0,
+	    "bind: pages on node %d (%ld) and, once it was full, on node %d (%ld) only",
+	    full, count[full], other, count[other]);
+	tap(fb == 0, "bind: mpol.events fallback %ld (0)", fb);
 }
 
 static void case_preferred(struct task *t)
 {
-	long count[NT_MAX_NODES], fb;
+	long count[MPOLT_MAXNODE], fb;
 
 	snprintf(t->policy, sizeof(t->policy), "preferred:%d", full);
 	fb = run_task(t, count);
-	nt_ok(count[full] > 0 && count[full] < t->npages,
-	      "preferred: %ld pages on node %d until full, %ld on other nodes",
-	      count[full], full, t->npages - count[full]);
-	nt_ok(fb == 0, "preferred: mpol.events fallback %ld (0)", fb);
+	tap(count[full] > 0 && count[full] < t->npages,
+	    "preferred: %ld pages on node %d until full, %ld on other nodes",
+	    count[full], full, t->npages - count[full]);
+	tap(fb == 0, "preferred: mpol.events fallback %ld (0)", fb);
 }
 
 /* A listed node outside cpuset.mems is a fallback, unlike a full one. */
 static void case_fallback(struct task *t)
 {
-	long count[NT_MAX_NODES], fb;
+	long count[MPOLT_MAXNODE], fb;
 
 	t->npages = NPAGES_SMALL;
 	snprintf(t->policy, sizeof(t->policy), "bind:%d,%d", full, other);
 	snprintf(t->mems, sizeof(t->mems), "%d", third);
 	fb = run_task(t, count);
-	nt_ok(count[third] == t->npages,
-	      "cpuset-excluded: all %ld pages on node %d, the only allowed node",
-	      t->npages, third);
-	nt_ok(fb >= t->npages,
-	      "cpuset-excluded: mpol.events fallback %ld (>= %ld: no listed node allowed)",
-	      fb, t->npages);
+	tap(count[third] == t->npages,
+	    "cpuset-excluded: all %ld pages on node %d, the only allowed node",
+	    t->npages, third);
+	tap(fb >= t->npages,
+	    "cpuset-excluded: mpol.events fallback %ld (>= %ld: no listed node allowed)",
+	    fb, t->npages);
 }
 
 /* FULL, OTHER: the first two CPU-less memory nodes; THIRD: a CPU node. */
 static int pick_nodes(int argc, char **argv)
 {
-	int mem[NT_MAX_NODES], nr, i;
+	int mem[MPOLT_MAXNODE], nr, i;
 
-	nr = nt_list_nodes(NT_NODE_SYS "/has_memory", mem);
+	nr = nt_list_nodes(MPOLT_NODE_DIR "/has_memory", mem);
 	if (argc > 2) {
 		full = atoi(argv[1]);
 		other = atoi(argv[2]);
@@ -374,14 +374,14 @@ static int pick_nodes(int argc, char **argv)
 static int pick_cpu(void)
 {
 	char path[256], buf[256];
-	int mem[NT_MAX_NODES], nr, i, best = -1, bestd = 1 << 30;
+	int mem[MPOLT_MAXNODE], nr, i, best = -1, bestd = 1 << 30;
 
-	nr = nt_list_nodes(NT_NODE_SYS "/has_cpu", mem);
+	nr = nt_list_nodes(MPOLT_NODE_DIR "/has_cpu", mem);
 	for (i = 0; i < nr; i++) {
 		int df = -1, dother = -1, j, d;
 		char *s;
 
-		nt_path(path, sizeof(path), NT_NODE_SYS "/node%d/distance",
+		nt_path(path, sizeof(path), MPOLT_NODE_DIR "/node%d/distance",
 			mem[i]);
 		if (read_file(path, buf, sizeof(buf)) <= 0)
 			continue;
@@ -425,20 +425,20 @@ int main(int argc, char **argv)
 	char hog_cg[320], buf[64];
 	pid_t pid;
 
-	nt_init();
+	tap_init();
 	if (pick_nodes(argc, argv)) {
-		nt_diag("needs two CPU-less memory nodes and a third one");
+		diag("needs two CPU-less memory nodes and a third one");
 		return 4;
 	}
 	cpu_near_full = pick_cpu();
-	nt_diag("full node %d, other %d, third %d, bind runs on CPU %d", full, other,
-		third, cpu_near_full);
-	vm_start = nt_vmstat("oom_kill");
+	diag("full node %d, other %d, third %d, bind runs on CPU %d", full, other,
+	     third, cpu_near_full);
+	vm_start = vmstat("oom_kill");
 	nt_cg_self(self_cg, sizeof(self_cg));
-	snprintf(top, sizeof(top), NT_CG_ROOT "/mpol_fullnode.%d", getpid());
+	snprintf(top, sizeof(top), MPOLT_CGROOT "/mpol_fullnode.%d", getpid());
 	snprintf(hog_cg, sizeof(hog_cg), "%s/hog", top);
 	snprintf(buf, sizeof(buf), "bind:%d", full);
-	if (!nt_ok(!nt_cg_mkdir(top) &&
+	if (!tap(!nt_cg_mkdir(top) &&
 		   !nt_cg_set(top, "cgroup.subtree_control", "+cpuset +memory +mpol") &&
 		   !nt_cg_mkdir(hog_cg) && !nt_cg_set(hog_cg, "mpol.policy", buf),
 		   "setup: cgroups under %s, hog with %s", top, buf))
@@ -446,14 +446,14 @@ int main(int argc, char **argv)
 
 	/* fill FULL up to MARGIN_KB above its high watermark */
 	if (node_zinfo(full, &z)) {
-		nt_ok(false, "read /proc/zoneinfo");
+		tap(false, "read /proc/zoneinfo");
 		goto out;
 	}
 	hog_kb = pages_kb(z.free - z.high) - MARGIN_KB;
-	nt_diag("node %d: free %ld kB, high watermarks %ld kB: hog of %ld kB", full,
-		pages_kb(z.free), pages_kb(z.high), hog_kb);
+	diag("node %d: free %ld kB, high watermarks %ld kB: hog of %ld kB", full,
+	     pages_kb(z.free), pages_kb(z.high), hog_kb);
 	if (pipe(ready) || pipe(hold) || hog_kb <= 0) {
-		nt_ok(false, "hog setup");
+		tap(false, "hog setup");
 		goto out;
 	}
 	start = nt_now();
@@ -466,7 +466,7 @@ int main(int argc, char **argv)
 	close(hold[0]);
 	close(ready[1]);
 	c = pid > 0 && read(ready[0], buf, 1) == 1;
-	if (!nt_ok(c, "hog: %ld MB mlocked on node %d in %.1f s; node %d MemFree now %ld kB",
+	if (!tap(c, "hog: %ld MB mlocked on node %d in %.1f s; node %d MemFree now %ld kB",
 		   hog_kb >> 10, full, nt_now() - start, full, nt_node_free_kb(full)))
 		goto reap;
 
@@ -491,7 +491,7 @@ int main(int argc, char **argv)
 		}
 		start = nt_now();
 		cases[c].run(t);
-		nt_diag("%s: %.1f s", t->name, nt_now() - start);
+		diag("%s: %.1f s", t->name, nt_now() - start);
 		munmap(t->status, NPAGES * sizeof(int));
 		munmap(t->ilx0, 4096);
 	}
@@ -500,13 +500,13 @@ reap:
 	status = -1;
 	if (pid > 0)
 		waitpid(pid, &status, 0);
-	nt_ok(WIFEXITED(status) && !WEXITSTATUS(status),
-	      "hog exited normally (status 0x%x), memory.events oom_kill %ld", status,
-	      nt_cg_keyed(hog_cg, "memory.events", "oom_kill"));
-	nt_ok(nt_vmstat("oom_kill") == vm_start, "/proc/vmstat oom_kill unchanged (+%ld)",
-	      nt_vmstat("oom_kill") - vm_start);
+	tap(WIFEXITED(status) && !WEXITSTATUS(status),
+	    "hog exited normally (status 0x%x), memory.events oom_kill %ld", status,
+	    cg_keyed(hog_cg, "memory.events", "oom_kill"));
+	tap(vmstat("oom_kill") == vm_start, "/proc/vmstat oom_kill unchanged (+%ld)",
+	    vmstat("oom_kill") - vm_start);
 out:
 	nt_cg_enter(self_cg);
 	nt_cg_rmtree(top);
-	return nt_done();
+	return tap_done();
 }

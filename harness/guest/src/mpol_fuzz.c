@@ -1018,7 +1018,7 @@ int main(int argc, char **argv)
 		count = strtol(argv[optind], NULL, 0);
 	rng_state = seed;
 
-	printf("TAP version 13\n");
+	tap_init();
 	diag("seed 0x%llx, %ld random inputs (reproduce: mpol_fuzz -s 0x%llx %ld)",
 	     (unsigned long long)seed, count, (unsigned long long)seed,
 	     count);
@@ -1148,6 +1148,5 @@ int main(int argc, char **argv)
 			     i & 0xff ? strerrorname_np(i & 0xff) : "accepts",
 			     n);
 	}
-	printf("1..%d\n", mpolt_tap_n);
-	return mpolt_tap_failed ? 1 : 0;
+	return tap_plan();
 }

@@ -46,9 +46,9 @@
 static int hp_node;
 static int blocks[MAX_BLOCKS];
 static int nr_blocks;
-static int possible[NT_MAX_NODES], nr_possible;
-static int base_mem[NT_MAX_NODES], nr_base_mem;	/* memory nodes but hp_node */
-static int weight_of[NT_MAX_NODES];		/* expected effective weights */
+static int possible[MPOLT_MAXNODE], nr_possible;
+static int base_mem[MPOLT_MAXNODE], nr_base_mem;	/* memory nodes but hp_node */
+static int weight_of[MPOLT_MAXNODE];		/* expected effective weights */
 static char possible_list[256];
 static char top[256], self_cg[256];
 
@@ -70,7 +70,7 @@ static int find_blocks(int node)
 	struct dirent *de;
 	DIR *d;
 
-	nt_path(path, sizeof(path), NT_NODE_SYS "/node%d", node);
+	nt_path(path, sizeof(path), MPOLT_NODE_DIR "/node%d", node);
 	d = opendir(path);
 	if (!d)
 		return -1;
@@ -129,12 +129,12 @@ static int set_blocks(const char *state, const char *want)
 			nt_msleep(200);
 		}
 		if (ret) {
-			nt_diag("writing %s to %s: %s (%d tries)", state, path,
-				strerror(-ret), try + 1);
+			diag("writing %s to %s: %s (%d tries)", state, path,
+			     strerror(-ret), try + 1);
 			return ret;
 		}
 		if (!block_state_is(blocks[i], want)) {
-			nt_diag("%s: not %s after the write", path, want);
+			diag("%s: not %s after the write", path, want);
 			return -EIO;
 		}
 	}
@@ -159,23 +159,23 @@ static int mem_nodes(bool online, int *nodes)
 	return n;
 }
 
-static bool set_equals(const bool *set, const int *nodes, int nr)
+static bool set_equals(uint64_t set, const int *nodes, int nr)
 {
-	bool want[NT_MAX_NODES] = { false };
+	uint64_t want = 0;
 	int i;
 
 	for (i = 0; i < nr; i++)
-		want[nodes[i]] = true;
-	return !memcmp(set, want, sizeof(want));
+		want |= 1ULL << nodes[i];
+	return set == want;
 }
 
 /* Wait until the node list in @path is exactly @nodes; false on timeout. */
 static bool wait_list(const char *path, const int *nodes, int nr,
 		      const char *field)
 {
-	bool set[NT_MAX_NODES];
-	char buf[NT_BUF];
+	char buf[MPOLT_BUF];
 	double start = nt_now();
+	uint64_t set;
 
 	for (;;) {
 		bool ok;
@@ -184,13 +184,13 @@ static bool wait_list(const char *path, const int *nodes, int nr,
 			ok = nt_status_field(path, field, buf, sizeof(buf));
 		else
 			ok = read_file(path, buf, sizeof(buf)) >= 0;
-		if (ok && nt_parse_list(buf, set) >= 0 &&
+		if (ok && !parse_nodes(buf, &set) &&
 		    set_equals(set, nodes, nr))
 			return true;
 		if ((nt_now() - start) * 1000 > WAIT_MS) {
-			nt_diag("%s%s%s is \"%s\" after %d ms", path,
-				field ? " " : "", field ? field : "",
-				strtok(buf, "\n") ? buf : "", WAIT_MS);
+			diag("%s%s%s is \"%s\" after %d ms", path,
+			     field ? " " : "", field ? field : "",
+			     strtok(buf, "\n") ? buf : "", WAIT_MS);
 			return false;
 		}
 		nt_msleep(20);
@@ -220,7 +220,7 @@ static void weights_text(char *buf, size_t len)
 
 static bool check_effective(const char *when)
 {
-	char exp[NT_BUF];
+	char exp[MPOLT_BUF];
 	bool ok = true;
 	int c;
 
@@ -232,7 +232,7 @@ static bool check_effective(const char *when)
 		ok &= nt_cg_is(cg_path[c], "mpol.policy.effective", pol);
 		ok &= nt_cg_is(cg_path[c], "mpol.weights.effective", exp);
 	}
-	return nt_ok(ok, "%s: mpol.policy.effective and mpol.weights.effective unchanged", when);
+	return tap(ok, "%s: mpol.policy.effective and mpol.weights.effective unchanged", when);
 }
 
 /*
@@ -242,7 +242,7 @@ static bool check_effective(const char *when)
 static int wi_nodes(int c, bool online, int *nodes, int *weights,
 		    bool *fallback)
 {
-	int allowed[NT_MAX_NODES], n = mem_nodes(online, allowed);
+	int allowed[MPOLT_MAXNODE], n = mem_nodes(online, allowed);
 	int i, nr = 0;
 
 	*fallback = false;
@@ -265,7 +265,7 @@ static int wi_nodes(int c, bool online, int *nodes, int *weights,
  */
 static char *fault_in(int c, bool online, const char *when, bool keep)
 {
-	int nodes[NT_MAX_NODES], weights[NT_MAX_NODES], allowed[NT_MAX_NODES];
+	int nodes[MPOLT_MAXNODE], weights[MPOLT_MAXNODE], allowed[MPOLT_MAXNODE];
 	int nr, nr_allowed = mem_nodes(online, allowed);
 	char what[128], list[256];
 	long before, after, bad;
@@ -274,66 +274,66 @@ static char *fault_in(int c, bool online, const char *when, bool keep)
 
 	snprintf(what, sizeof(what), "%s: %s", when, cg_name[c]);
 	if (nt_cg_enter(cg_path[c])) {
-		nt_ok(false, "%s: enter %s", what, cg_path[c]);
+		tap(false, "%s: enter %s", what, cg_path[c]);
 		return NULL;
 	}
 	/* cpuset updates mems_allowed after the hotplug event: be sure */
 	if (!wait_list("/proc/self/status", allowed, nr_allowed,
 		       "Mems_allowed_list")) {
-		nt_ok(false, "%s: Mems_allowed_list is %s", what,
-		      fmt_node_list(list, sizeof(list), allowed, nr_allowed));
+		tap(false, "%s: Mems_allowed_list is %s", what,
+		    fmt_node_list(list, sizeof(list), allowed, nr_allowed));
 		goto out;
 	}
 	nr = wi_nodes(c, online, nodes, weights, &fallback);
-	before = nt_cg_keyed(cg_path[c], "mpol.events.local", "fallback");
+	before = cg_keyed(cg_path[c], "mpol.events.local", "fallback");
 	p = nt_map(NPAGES);
 	if (!p) {
-		nt_ok(false, "%s: mmap", what);
+		tap(false, "%s: mmap", what);
 		goto out;
 	}
 	nt_touch(p, NPAGES);
-	after = nt_cg_keyed(cg_path[c], "mpol.events.local", "fallback");
+	after = cg_keyed(cg_path[c], "mpol.events.local", "fallback");
 	bad = nt_check_wi(what, p, NPAGES, nr, nodes, weights);
-	nt_ok(!bad, "%s: %d pages by weighted interleave over nodes %s%s", what,
-	      NPAGES, fmt_node_list(list, sizeof(list), nodes, nr),
-	      fallback ? " (fallback: no listed node allowed)" : "");
+	tap(!bad, "%s: %d pages by weighted interleave over nodes %s%s", what,
+	    NPAGES, fmt_node_list(list, sizeof(list), nodes, nr),
+	    fallback ? " (fallback: no listed node allowed)" : "");
 	/*
 	 * Every fault of "only" with the node offline is a fallback; reading
 	 * the file may allocate and count a few more.  Nothing else falls
 	 * back.
 	 */
 	if (fallback)
-		nt_ok(before >= 0 && after - before >= NPAGES,
-		      "%s: mpol.events.local fallback +%ld (>= %d)", what,
-		      after - before, NPAGES);
+		tap(before >= 0 && after - before >= NPAGES,
+		    "%s: mpol.events.local fallback +%ld (>= %d)", what,
+		    after - before, NPAGES);
 	else
-		nt_ok(before >= 0 && after == before,
-		      "%s: mpol.events.local fallback +%ld (0)", what,
-		      after - before);
+		tap(before >= 0 && after == before,
+		    "%s: mpol.events.local fallback +%ld (0)", what,
+		    after - before);
 	if (!keep) {
-		munmap(p, NPAGES * nt_page_size);
+		munmap(p, NPAGES * pagesize());
 		p = NULL;
 	}
 out:
 	if (nt_cg_enter(self_cg))
-		nt_diag("cannot return to %s", self_cg);
+		diag("cannot return to %s", self_cg);
 	return p;
 }
 
 /* has_memory, the root's and a cgroup's cpuset.mems.effective follow. */
 static bool check_mems(bool online, const char *when)
 {
-	int nodes[NT_MAX_NODES], nr = mem_nodes(online, nodes);
+	int nodes[MPOLT_MAXNODE], nr = mem_nodes(online, nodes);
 	char path[400], list[256];
 	bool ok;
 
-	ok = wait_list(NT_NODE_SYS "/has_memory", nodes, nr, NULL);
-	ok &= wait_list(NT_CG_ROOT "/cpuset.mems.effective", nodes, nr, NULL);
+	ok = wait_list(MPOLT_NODE_DIR "/has_memory", nodes, nr, NULL);
+	ok &= wait_list(MPOLT_CGROOT "/cpuset.mems.effective", nodes, nr, NULL);
 	nt_path(path, sizeof(path), "%s/cpuset.mems.effective",
 		cg_path[CG_ALL]);
 	ok &= wait_list(path, nodes, nr, NULL);
-	return nt_ok(ok, "%s: has_memory and cpuset.mems.effective are %s",
-		     when, fmt_node_list(list, sizeof(list), nodes, nr));
+	return tap(ok, "%s: has_memory and cpuset.mems.effective are %s",
+		   when, fmt_node_list(list, sizeof(list), nodes, nr));
 }
 
 /*
@@ -352,7 +352,7 @@ static bool offline_phase(const char *when)
 	for (c = 0; c < NR_CGS; c++) {
 		p = fault_in(c, false, when, false);
 		if (p)
-			munmap(p, NPAGES * nt_page_size);
+			munmap(p, NPAGES * pagesize());
 	}
 	return true;
 }
@@ -360,17 +360,17 @@ static bool offline_phase(const char *when)
 static int cycle(int i)
 {
 	char when[64], *kept;
-	long count[NT_MAX_NODES], other, bad;
+	long count[MPOLT_MAXNODE], other, bad;
 	int *status, c;
 
 	snprintf(when, sizeof(when), "cycle %d online", i);
 	nt_kmsg("mpol_hotplug: cycle %d: online node %d\n", i, hp_node);
-	if (!nt_ok(!set_blocks("online_movable", "online"),
+	if (!tap(!set_blocks("online_movable", "online"),
 		   "%s: %d memory blocks of node %d onlined (movable)", when,
 		   nr_blocks, hp_node))
 		return -1;
-	nt_diag("%s: node %d MemFree %ld kB", when, hp_node,
-		nt_node_free_kb(hp_node));
+	diag("%s: node %d MemFree %ld kB", when, hp_node,
+	     nt_node_free_kb(hp_node));
 	if (!check_mems(true, when))
 		return -1;
 	check_effective(when);
@@ -380,12 +380,12 @@ static int cycle(int i)
 		char *p = fault_in(c, true, when, false);
 
 		if (p)
-			munmap(p, NPAGES * nt_page_size);
+			munmap(p, NPAGES * pagesize());
 	}
 
 	snprintf(when, sizeof(when), "cycle %d offline", i);
 	nt_kmsg("mpol_hotplug: cycle %d: offline node %d\n", i, hp_node);
-	if (!nt_ok(!set_blocks("offline", "offline"),
+	if (!tap(!set_blocks("offline", "offline"),
 		   "%s: %d memory blocks of node %d offlined", when, nr_blocks,
 		   hp_node))
 		return -1;
@@ -394,17 +394,17 @@ static int cycle(int i)
 
 		status = calloc(NPAGES, sizeof(*status));
 		if (!status || nt_page_nodes(kept, NPAGES, status)) {
-			nt_ok(false, "%s: move_pages", when);
+			tap(false, "%s: move_pages", when);
 			return -1;
 		}
 		other = nt_count(status, NPAGES, count);
 		bad = nt_bad_content(kept, NPAGES);
-		nt_ok(!count[hp_node] && !other && !bad,
-		      "%s: the pages that were on node %d were migrated intact (%s, %ld changed)",
-		      when, hp_node, nt_fmt_count(got, sizeof(got), count, other),
-		      bad);
+		tap(!count[hp_node] && !other && !bad,
+		    "%s: the pages that were on node %d were migrated intact (%s, %ld changed)",
+		    when, hp_node, nt_fmt_count(got, sizeof(got), count, other),
+		    bad);
 		free(status);
-		munmap(kept, NPAGES * nt_page_size);
+		munmap(kept, NPAGES * pagesize());
 	}
 	return offline_phase(when) ? 0 : -1;
 }
@@ -415,7 +415,7 @@ static int pick_node(void)
 	int i;
 
 	for (i = 0; i < nr_possible; i++)
-		if (nt_list_has(NT_NODE_SYS "/has_memory", possible[i]) == 0 &&
+		if (nt_list_has(MPOLT_NODE_DIR "/has_memory", possible[i]) == 0 &&
 		    find_blocks(possible[i]) > 0)
 			return possible[i];
 	return -1;
@@ -423,15 +423,15 @@ static int pick_node(void)
 
 static int setup(void)
 {
-	int mem[NT_MAX_NODES], nr_mem, i, c;
+	int mem[MPOLT_MAXNODE], nr_mem, i, c;
 	char buf[64];
 
-	nr_possible = nt_list_nodes(NT_NODE_SYS "/possible", possible);
-	nr_mem = nt_list_nodes(NT_NODE_SYS "/has_memory", mem);
+	nr_possible = nt_list_nodes(MPOLT_NODE_DIR "/possible", possible);
+	nr_mem = nt_list_nodes(MPOLT_NODE_DIR "/has_memory", mem);
 	if (nr_possible <= 0 || nr_mem <= 0)
 		return -1;
 	/* as the kernel prints it (%*pbl), e.g. "0-4" */
-	if (read_file(NT_NODE_SYS "/possible", possible_list,
+	if (read_file(MPOLT_NODE_DIR "/possible", possible_list,
 		      sizeof(possible_list)) <= 0)
 		return -1;
 	possible_list[strcspn(possible_list, "\n")] = '\0';
@@ -447,7 +447,7 @@ static int setup(void)
 	weight_of[hp_node] = HP_WEIGHT;
 
 	nt_cg_self(self_cg, sizeof(self_cg));
-	snprintf(top, sizeof(top), NT_CG_ROOT "/mpol_hotplug.%d", getpid());
+	snprintf(top, sizeof(top), MPOLT_CGROOT "/mpol_hotplug.%d", getpid());
 	if (nt_cg_mkdir(top) ||
 	    nt_cg_set(top, "cgroup.subtree_control", "+cpuset +memory +mpol"))
 		return -1;
@@ -473,49 +473,49 @@ int main(int argc, char **argv)
 	int cycles = argc > 2 ? atoi(argv[2]) : 3, done = 0, i, ret = 0;
 	double start, secs = argc > 3 ? atof(argv[3]) : 0;
 
-	nt_init();
-	nr_possible = nt_list_nodes(NT_NODE_SYS "/possible", possible);
+	tap_init();
+	nr_possible = nt_list_nodes(MPOLT_NODE_DIR "/possible", possible);
 	hp_node = argc > 1 ? atoi(argv[1]) : pick_node();
 	if (hp_node < 0 || find_blocks(hp_node) <= 0) {
-		nt_ok(false, "node %d is possible and has hot-added memory blocks (offline)",
-		      hp_node);
-		return nt_done();
+		tap(false, "node %d is possible and has hot-added memory blocks (offline)",
+		    hp_node);
+		return tap_done();
 	}
-	nt_diag("hotplug node %d: %d memory blocks, first memory%d", hp_node,
-		nr_blocks, blocks[0]);
+	diag("hotplug node %d: %d memory blocks, first memory%d", hp_node,
+	     nr_blocks, blocks[0]);
 	{
 		bool all_offline = true;
 
 		for (i = 0; i < nr_blocks; i++)
 			all_offline &= block_state_is(blocks[i], "offline");
-		nt_ok(all_offline, "the memory blocks of node %d start offline",
-		      hp_node);
+		tap(all_offline, "the memory blocks of node %d start offline",
+		    hp_node);
 		/* go on from a known state anyway */
 		if (!all_offline && set_blocks("offline", "offline"))
-			return nt_done();
+			return tap_done();
 	}
-	if (!nt_ok(!setup(), "setup: cgroups %s/{all,list,only}, weight %d for node %d",
+	if (!tap(!setup(), "setup: cgroups %s/{all,list,only}, weight %d for node %d",
 		   top, HP_WEIGHT, hp_node))
 		goto out;
 
 	start = nt_now();
 	if (offline_phase("before the first online")) {
 		for (i = 1; i <= cycles || nt_now() - start < secs; i++) {
-			nt_tap->quiet = i > cycles;
+			tap_quiet(i > cycles);
 			ret = cycle(i);
 			if (ret)
 				break;
 			done++;
 		}
 	}
-	nt_tap->quiet = false;
-	nt_ok(done >= cycles && !ret, "%d hotplug cycles completed in %.1f s (%ld more checks passed quietly)",
-	      done, nt_now() - start, nt_tap->quiet_passed);
-	nt_diag("hotplug cycles: %d", done);
+	tap_quiet(false);
+	tap(done >= cycles && !ret, "%d hotplug cycles completed in %.1f s (%ld more checks passed quietly)",
+	    done, nt_now() - start, tap_quiet_passed());
+	diag("hotplug cycles: %d", done);
 out:
 	nt_cg_enter(self_cg);
 	/* leave the node as the VM booted it, whatever failed */
 	set_blocks("offline", "offline");
 	nt_cg_rmtree(top);
-	return nt_done();
+	return tap_done();
 }

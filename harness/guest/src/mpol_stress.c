@@ -1128,28 +1128,6 @@ static bool final_mems(void)
 	return ok;
 }
 
-static long keyed(const char *dir, const char *file, const char *key)
-{
-	char path[256], buf[512], *p;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	if (read_file(path, buf, sizeof(buf)) < 0)
-		return -1;
-	p = strstr(buf, key);
-	return p ? atol(p + strlen(key) + 1) : -1;
-}
-
-static long vmstat(const char *key)
-{
-	static char buf[16384];
-	char *p;
-
-	if (read_file("/proc/vmstat", buf, sizeof(buf)) < 0)
-		return -1;
-	p = strstr(buf, key);
-	return p ? atol(p + strlen(key) + 1) : -1;
-}
-
 int main(int argc, char **argv)
 {
 	pthread_t tid[2 * 4 + 3];
@@ -1177,8 +1155,7 @@ int main(int argc, char **argv)
 		else
 			return 2;
 	}
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("TAP version 13\n");
+	tap_init();
 	if (!cg_has_word(MPOLT_CGROOT "/cgroup.controllers", "mpol")) {
 		printf("1..0 # SKIP no mpol controller\n");
 		return 0;
@@ -1350,11 +1327,11 @@ int main(int argc, char **argv)
 	tap(final_mems(), "final cpuset.mems of w0..w2 match the last writes");
 
 	/* hierarchical events: S counts at least what its children count */
-	ev_s = keyed(S.path, "mpol.events", "fallback");
-	ev_sum = keyed(S.path, "mpol.events.local", "fallback");
+	ev_s = cg_keyed(S.path, "mpol.events", "fallback");
+	ev_sum = cg_keyed(S.path, "mpol.events.local", "fallback");
 	for (g = 0; g < NR_GROUPS; g++)
-		ev_sum += keyed(G[g].path, "mpol.events", "fallback");
-	ev_w2 = keyed(G[2].path, "mpol.events.local", "fallback");
+		ev_sum += cg_keyed(G[g].path, "mpol.events", "fallback");
+	ev_w2 = cg_keyed(G[2].path, "mpol.events.local", "fallback");
 	ok = ev_s >= ev_sum && ev_w2 > 0;
 	tap(ok, "mpol.events: S fallback %ld >= S local + children %ld; w2 fallback %ld > 0",
 	    ev_s, ev_sum, ev_w2);
@@ -1378,6 +1355,5 @@ int main(int argc, char **argv)
 	     sh->lat_max[2] / 1e3);
 	diag("stressed %.1f s", t1.tv_sec - t0.tv_sec +
 	     (t1.tv_nsec - t0.tv_nsec) / 1e9);
-	printf("1..%d\n", mpolt_tap_n);
-	return mpolt_tap_failed ? 1 : 0;
+	return tap_plan();
 }

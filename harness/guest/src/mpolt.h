@@ -1,16 +1,27 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * mpolt.h - small helpers shared by the guest test programs of the mpol
- * harness (harness/guest/src/mpol_*.c): TAP output, whole-file reads and
- * single writes that report -errno, and node sets as 64-bit masks.
+ * mpolt.h - helpers shared by the guest test programs of the mpol harness
+ * (harness/guest/src/): one TAP layer, whole-file reads and single
+ * writes that report -errno, flat-keyed files, and node sets as 64-bit
+ * masks with the one parser of the kernel's node lists.
  *
- * Header-only (build.sh compiles each .c on its own).  Node sets are
- * uint64_t: the test VM has 5 possible nodes and CONFIG_NODES_SHIFT=6.
+ * The TAP state lives in a shared mapping once tap_init() ran, so that a
+ * forked child (e.g. one that dropped its privileges) numbers its results
+ * in the same sequence.  The parent waits for each child, so there is no
+ * concurrent update.  In quiet mode (long runs) passes are only counted
+ * and diagnostics are dropped.
+ *
+ * Header-only (build.sh compiles each .c on its own); all functions are
+ * static inline so that a program which does not use one does not warn.
+ * Node sets are uint64_t: the test VM has 5 possible nodes and
+ * CONFIG_NODES_SHIFT=6.
  */
 #ifndef MPOLT_H
 #define MPOLT_H
 
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -19,39 +30,112 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #define MPOLT_CGROOT	"/sys/fs/cgroup"
 #define MPOLT_WI_SYSFS	"/sys/kernel/mm/mempolicy/weighted_interleave"
 #define MPOLT_NODE_DIR	"/sys/devices/system/node"
 #define MPOLT_MAXNODE	64
+#define MPOLT_BUF	16384	/* a whole /proc/vmstat or cgroup file */
 
-static int mpolt_tap_n;
-static int mpolt_tap_failed;
+#ifndef __printf
+#define __printf(a, b)	__attribute__((format(printf, a, b)))
+#endif
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
 
-/* One TAP result line; returns @ok so callers can chain. */
-static inline bool __attribute__((format(printf, 2, 3)))
-tap(bool ok, const char *fmt, ...)
+#ifndef MPOL_WEIGHTED_INTERLEAVE
+#define MPOL_WEIGHTED_INTERLEAVE 6
+#endif
+
+/* --- TAP ---------------------------------------------------------------- */
+
+struct mpolt_tap {
+	int n;
+	int failed;
+	int skipped;
+	bool quiet;		/* passes are only counted (long runs) */
+	long quiet_passed;
+};
+
+/* Process-private until tap_init() moves it to a shared mapping */
+static struct mpolt_tap mpolt_tap_private;
+static struct mpolt_tap *mpolt_tap = &mpolt_tap_private;
+
+/* Start the TAP stream: shared counter, line-buffered stdout, header. */
+static inline void tap_init(void)
+{
+	struct mpolt_tap *t = mmap(NULL, sizeof(*t), PROT_READ | PROT_WRITE,
+				   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (t == MAP_FAILED) {
+		perror("mmap");
+		exit(1);
+	}
+	*t = *mpolt_tap;
+	mpolt_tap = t;
+	/* children print too: line buffering keeps the lines in order */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("TAP version 13\n");
+}
+
+static inline void tap_quiet(bool quiet)
+{
+	mpolt_tap->quiet = quiet;
+}
+
+/* The passes that quiet mode counted without printing them */
+static inline long tap_quiet_passed(void)
+{
+	return mpolt_tap->quiet_passed;
+}
+
+/* One TAP result line; returns @ok so callers can chain or stop. */
+static inline __printf(2, 3)
+bool tap(bool ok, const char *fmt, ...)
 {
 	va_list ap;
 
-	printf("%sok %d ", ok ? "" : "not ", ++mpolt_tap_n);
+	if (ok && mpolt_tap->quiet) {
+		mpolt_tap->quiet_passed++;
+		return ok;
+	}
+	if (!ok)
+		mpolt_tap->failed++;
+	printf("%sok %d ", ok ? "" : "not ", ++mpolt_tap->n);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
 	putchar('\n');
 	fflush(stdout);
-	if (!ok)
-		mpolt_tap_failed++;
 	return ok;
 }
 
-/* A TAP diagnostic line ("# ..."). */
-static inline void __attribute__((format(printf, 1, 2)))
-diag(const char *fmt, ...)
+/* A skipped test: "ok N desc # SKIP why". */
+static inline __printf(2, 3)
+void tap_skip(const char *why, const char *fmt, ...)
 {
 	va_list ap;
 
+	mpolt_tap->skipped++;
+	printf("ok %d ", ++mpolt_tap->n);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf(" # SKIP %s\n", why);
+	fflush(stdout);
+}
+
+/* A TAP diagnostic line ("# ..."); dropped in quiet mode. */
+static inline __printf(1, 2)
+void diag(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (mpolt_tap->quiet)
+		return;
 	fputs("# ", stdout);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
@@ -61,18 +145,50 @@ diag(const char *fmt, ...)
 }
 
 /* Fatal setup error: report it as a failed test so the run fails loudly. */
-static inline void __attribute__((noreturn, format(printf, 1, 2)))
+static inline void __attribute__((noreturn)) __printf(1, 2)
 bail(const char *fmt, ...)
 {
 	va_list ap;
 
-	printf("not ok %d setup: ", ++mpolt_tap_n);
+	mpolt_tap->failed++;
+	printf("not ok %d setup: ", ++mpolt_tap->n);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
-	printf("\n1..%d\n", mpolt_tap_n);
+	printf("\n1..%d\n", mpolt_tap->n);
 	fflush(stdout);
 	exit(1);
+}
+
+/* Print the plan (at the end: the number of results depends on the run). */
+static inline int tap_plan(void)
+{
+	printf("1..%d\n", mpolt_tap->n);
+	fflush(stdout);
+	return mpolt_tap->failed ? 1 : 0;
+}
+
+/* The plan and a summary line; the exit status of the program. */
+static inline int tap_done(void)
+{
+	int ret = tap_plan();
+
+	printf("# %d failed, %d skipped of %d\n", mpolt_tap->failed,
+	       mpolt_tap->skipped, mpolt_tap->n);
+	fflush(stdout);
+	return ret;
+}
+
+/* --- files -------------------------------------------------------------- */
+
+/* The base page size, asked once. */
+static inline long pagesize(void)
+{
+	static long size;
+
+	if (!size)
+		size = sysconf(_SC_PAGESIZE);
+	return size;
 }
 
 /* Read up to @size - 1 bytes of @path, NUL-terminated; length or -errno. */
@@ -102,19 +218,33 @@ static inline ssize_t read_file(const char *path, char *buf, size_t size)
 /*
  * One write(2) of exactly @len bytes to a freshly opened @path, as a shell
  * redirection does; returns what write returned or -errno (also of open).
+ * *@stage tells whether open(2) or write(2) refused it: permission checks
+ * happen at open, the cgroup core's and the controller's own checks at
+ * write.
  */
-static inline ssize_t write_file(const char *path, const void *buf, size_t len)
+static inline ssize_t write_file_stage(const char *path, const void *buf,
+				       size_t len, const char **stage)
 {
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
 	ssize_t ret;
+	int fd;
 
+	*stage = "open";
+	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
+	*stage = "write";
 	ret = write(fd, buf, len);
 	if (ret < 0)
 		ret = -errno;
 	close(fd);
 	return ret;
+}
+
+static inline ssize_t write_file(const char *path, const void *buf, size_t len)
+{
+	const char *stage;
+
+	return write_file_stage(path, buf, len, &stage);
 }
 
 static inline ssize_t write_str(const char *path, const char *s)
@@ -153,6 +283,17 @@ static inline int parse_nodes(const char *s, uint64_t *mask)
 	return 0;
 }
 
+/* The nodes of @mask in ascending order into @nodes; returns their number. */
+static inline int nodes_to_array(uint64_t mask, int *nodes)
+{
+	int i, n = 0;
+
+	for (i = 0; i < MPOLT_MAXNODE; i++)
+		if (mask & (1ULL << i))
+			nodes[n++] = i;
+	return n;
+}
+
 /* Format @mask the way the kernel's %*pbl does ("0-2,4"); "" if empty. */
 static inline char *fmt_nodes(uint64_t mask, char *buf, size_t size)
 {
@@ -176,16 +317,56 @@ static inline char *fmt_nodes(uint64_t mask, char *buf, size_t size)
 	return buf;
 }
 
+/* The node list file @path as a mask; 0 or -1 if unreadable or malformed. */
+static inline int read_nodes(const char *path, uint64_t *mask)
+{
+	char buf[MPOLT_BUF];
+
+	if (read_file(path, buf, sizeof(buf)) < 0 || parse_nodes(buf, mask))
+		return -1;
+	return 0;
+}
+
 /* A node list file of sysfs (possible, has_memory, ...) as a mask. */
 static inline uint64_t sysfs_nodes(const char *name)
 {
-	char path[128], buf[256];
+	char path[128];
 	uint64_t mask;
 
 	snprintf(path, sizeof(path), MPOLT_NODE_DIR "/%s", name);
-	if (read_file(path, buf, sizeof(buf)) < 0 || parse_nodes(buf, &mask))
+	if (read_nodes(path, &mask))
 		bail("cannot read %s", path);
 	return mask;
+}
+
+/* The number after "@key " in a flat-keyed file, or -1. */
+static inline long read_keyed(const char *path, const char *key)
+{
+	char buf[MPOLT_BUF], *line, *save;
+	size_t klen = strlen(key);
+
+	if (read_file(path, buf, sizeof(buf)) < 0)
+		return -1;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (!strncmp(line, key, klen) && line[klen] == ' ')
+			return strtol(line + klen + 1, NULL, 10);
+	return -1;
+}
+
+/* The same for @cg/@file, e.g. cg_keyed(cg, "mpol.events", "fallback"). */
+static inline long cg_keyed(const char *cg, const char *file, const char *key)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", cg, file);
+	return read_keyed(path, key);
+}
+
+/* A number from /proc/vmstat, or -1. */
+static inline long vmstat(const char *key)
+{
+	return read_keyed("/proc/vmstat", key);
 }
 
 /* Print @len bytes of @buf as a hex dump diagnostic, 32 bytes a line. */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Helpers of the guest tests mpol_hotplug, mpol_fullnode and mpol_deleg:
- * TAP output that forked children can add to, file and cgroup access, node
- * lists, and the node of every page of a mapping (move_pages(2)).
+ * Helpers of the guest tests mpol_hotplug, mpol_fullnode and mpol_deleg on
+ * top of mpolt.h (TAP, files, node lists): cgroup access, waiting, and the
+ * node of every page of a mapping (move_pages(2)).
  *
  * Where a page lands is checked page by page, not only counted: a fault in
  * an anonymous mapping under (weighted) interleave is placed by its
@@ -36,112 +36,6 @@
 #include <unistd.h>
 
 #include "mpolt.h"
-
-#define NT_MAX_NODES	64		/* enough for any VM this runs in */
-#define NT_CG_ROOT	"/sys/fs/cgroup"
-#define NT_NODE_SYS	"/sys/devices/system/node"
-#define NT_IW_SYSFS	"/sys/kernel/mm/mempolicy/weighted_interleave"
-#define NT_BUF		8192
-
-#ifndef __printf
-#define __printf(a, b)	__attribute__((format(printf, a, b)))
-#endif
-#ifndef ARRAY_SIZE
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#endif
-
-#ifndef MPOL_WEIGHTED_INTERLEAVE
-#define MPOL_WEIGHTED_INTERLEAVE 6
-#endif
-
-/*
- * TAP state in a shared mapping, so that a forked child (e.g. one that
- * dropped its privileges) numbers its results in the same sequence.  The
- * parent waits for each child, so there is no concurrent update.
- */
-struct nt_tap {
-	int n;
-	int failed;
-	int skipped;
-	bool quiet;		/* passes are only counted (long runs) */
-	long quiet_passed;
-};
-
-static struct nt_tap *nt_tap;
-static long nt_page_size;
-
-static inline void nt_init(void)
-{
-	nt_page_size = sysconf(_SC_PAGESIZE);
-	nt_tap = mmap(NULL, sizeof(*nt_tap), PROT_READ | PROT_WRITE,
-		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (nt_tap == MAP_FAILED) {
-		perror("mmap");
-		exit(1);
-	}
-	memset(nt_tap, 0, sizeof(*nt_tap));
-	/* children print too: line buffering keeps the lines in order */
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("TAP version 13\n");
-}
-
-static inline __printf(1, 2)
-void nt_diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (nt_tap->quiet)
-		return;
-	printf("# ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
-
-/* One TAP result; returns @cond so that callers can stop on failure. */
-static inline __printf(2, 3)
-bool nt_ok(bool cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (cond && nt_tap->quiet) {
-		nt_tap->quiet_passed++;
-		return cond;
-	}
-	nt_tap->n++;
-	if (!cond)
-		nt_tap->failed++;
-	printf("%s %d ", cond ? "ok" : "not ok", nt_tap->n);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	return cond;
-}
-
-static inline __printf(2, 3)
-void nt_skip(const char *why, const char *fmt, ...)
-{
-	va_list ap;
-
-	nt_tap->n++;
-	nt_tap->skipped++;
-	printf("ok %d ", nt_tap->n);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf(" # SKIP %s\n", why);
-}
-
-/* Print the plan (at the end: the number of results depends on the run). */
-static inline int nt_done(void)
-{
-	printf("1..%d\n", nt_tap->n);
-	printf("# %d failed, %d skipped of %d\n", nt_tap->failed,
-	       nt_tap->skipped, nt_tap->n);
-	return nt_tap->failed ? 1 : 0;
-}
 
 /* A line in the kernel log, to find a test's phase in the console log. */
 static inline __printf(1, 2)
@@ -179,31 +73,18 @@ static inline void nt_msleep(long ms)
 }
 
 /*
- * Write @s in one write(2); returns 0 or -errno.  *@stage tells whether
- * open(2) or write(2) refused it: permission checks happen at open, the
- * cgroup core's and the controller's own checks at write.
+ * Write @s in one write(2); returns 0 or -errno (-EIO for a short write).
+ * *@stage tells whether open(2) or write(2) refused it.
  */
 static inline int nt_write_stage(const char *path, const char *s,
 				 const char **stage)
 {
 	size_t len = strlen(s);
-	ssize_t ret;
-	int fd;
+	ssize_t ret = write_file_stage(path, s, len, stage);
 
-	*stage = "open";
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	*stage = "write";
-	ret = write(fd, s, len);
 	if (ret < 0)
-		ret = -errno;
-	else if ((size_t)ret != len)
-		ret = -EIO;
-	else
-		ret = 0;
-	close(fd);
-	return ret;
+		return ret;
+	return (size_t)ret == len ? 0 : -EIO;
 }
 
 static inline int nt_write(const char *path, const char *s)
@@ -219,7 +100,7 @@ static inline int nt_write_must(const char *path, const char *s)
 	int ret = nt_write(path, s);
 
 	if (ret)
-		nt_diag("writing \"%s\" to %s: %s", s, path, strerror(-ret));
+		diag("writing \"%s\" to %s: %s", s, path, strerror(-ret));
 	return ret;
 }
 
@@ -254,40 +135,25 @@ static inline const char *nt_esc(const char *in, char *out, size_t len)
 /* Does @path hold exactly @expected? Complains if not. */
 static inline bool nt_file_is(const char *path, const char *expected)
 {
-	char buf[NT_BUF], e1[NT_BUF], e2[NT_BUF];
+	char buf[MPOLT_BUF], e1[MPOLT_BUF], e2[MPOLT_BUF];
 	ssize_t len = read_file(path, buf, sizeof(buf));
 
 	if (len < 0) {
-		nt_diag("reading %s: %s", path, strerror(-len));
+		diag("reading %s: %s", path, strerror(-len));
 		return false;
 	}
 	if (!strcmp(buf, expected))
 		return true;
-	nt_diag("%s is \"%s\", expected \"%s\"", path, nt_esc(buf, e1, sizeof(e1)),
-		nt_esc(expected, e2, sizeof(e2)));
+	diag("%s is \"%s\", expected \"%s\"", path,
+	     nt_esc(buf, e1, sizeof(e1)), nt_esc(expected, e2, sizeof(e2)));
 	return false;
-}
-
-/* The number after "@key " in a flat-keyed file, or -1. */
-static inline long nt_keyed(const char *path, const char *key)
-{
-	char buf[NT_BUF], *line, *save;
-	size_t klen = strlen(key);
-
-	if (read_file(path, buf, sizeof(buf)) < 0)
-		return -1;
-	for (line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save))
-		if (!strncmp(line, key, klen) && line[klen] == ' ')
-			return strtol(line + klen + 1, NULL, 10);
-	return -1;
 }
 
 /* The value of "@key:" in /proc/self/status style files, as a string. */
 static inline bool nt_status_field(const char *path, const char *key,
 				   char *out, size_t len)
 {
-	char buf[NT_BUF], *line, *save;
+	char buf[MPOLT_BUF], *line, *save;
 	size_t klen = strlen(key);
 
 	if (read_file(path, buf, sizeof(buf)) < 0)
@@ -305,65 +171,24 @@ static inline bool nt_status_field(const char *path, const char *key,
 	return false;
 }
 
-/* Parse a node list like "0-2,5" into a bool map; returns the count or -1. */
-static inline int nt_parse_list(const char *s, bool *set)
-{
-	int n = 0;
-
-	memset(set, 0, NT_MAX_NODES * sizeof(*set));
-	while (*s && *s != '\n') {
-		char *end;
-		long a, b;
-
-		a = strtol(s, &end, 10);
-		if (end == s || a < 0)
-			return -1;
-		b = a;
-		if (*end == '-') {
-			s = end + 1;
-			b = strtol(s, &end, 10);
-			if (end == s || b < a)
-				return -1;
-		}
-		if (b >= NT_MAX_NODES)
-			return -1;
-		for (; a <= b; a++) {
-			n += !set[a];
-			set[a] = true;
-		}
-		s = end;
-		if (*s == ',')
-			s++;
-	}
-	return n;
-}
-
 /* Is @node in the node list in file @path? -1 if unreadable. */
 static inline int nt_list_has(const char *path, int node)
 {
-	bool set[NT_MAX_NODES];
-	char buf[NT_BUF];
+	uint64_t mask;
 
-	if (read_file(path, buf, sizeof(buf)) < 0 ||
-	    nt_parse_list(buf, set) < 0)
+	if (read_nodes(path, &mask))
 		return -1;
-	return node < NT_MAX_NODES && set[node];
+	return node >= 0 && node < MPOLT_MAXNODE && (mask & (1ULL << node));
 }
 
 /* Nodes of a list file in ascending order; returns their number or -1. */
 static inline int nt_list_nodes(const char *path, int *nodes)
 {
-	bool set[NT_MAX_NODES];
-	char buf[NT_BUF];
-	int i, n = 0;
+	uint64_t mask;
 
-	if (read_file(path, buf, sizeof(buf)) < 0 ||
-	    nt_parse_list(buf, set) < 0)
+	if (read_nodes(path, &mask))
 		return -1;
-	for (i = 0; i < NT_MAX_NODES; i++)
-		if (set[i])
-			nodes[n++] = i;
-	return n;
+	return nodes_to_array(mask, nodes);
 }
 
 /* The global weighted-interleave weight of @node, or -1. */
@@ -371,24 +196,18 @@ static inline int nt_global_weight(int node)
 {
 	char path[256], buf[32];
 
-	nt_path(path, sizeof(path), NT_IW_SYSFS "/node%d", node);
+	nt_path(path, sizeof(path), MPOLT_WI_SYSFS "/node%d", node);
 	if (read_file(path, buf, sizeof(buf)) <= 0)
 		return -1;
 	return atoi(buf);
 }
 
-/* A number from /proc/vmstat, or -1. */
-static inline long nt_vmstat(const char *key)
-{
-	return nt_keyed("/proc/vmstat", key);
-}
-
 /* "MemFree" of a node in kB, or -1. */
 static inline long nt_node_free_kb(int node)
 {
-	char path[256], buf[NT_BUF], *p;
+	char path[256], buf[MPOLT_BUF], *p;
 
-	nt_path(path, sizeof(path), NT_NODE_SYS "/node%d/meminfo", node);
+	nt_path(path, sizeof(path), MPOLT_NODE_DIR "/node%d/meminfo", node);
 	if (read_file(path, buf, sizeof(buf)) < 0)
 		return -1;
 	p = strstr(buf, "MemFree:");
@@ -401,7 +220,7 @@ static inline int nt_cg_mkdir(const char *cg)
 {
 	if (!mkdir(cg, 0755))
 		return 0;
-	nt_diag("mkdir %s: %s", cg, strerror(errno));
+	diag("mkdir %s: %s", cg, strerror(errno));
 	return -errno;
 }
 
@@ -420,7 +239,7 @@ static inline void nt_cg_rmtree(const char *cg)
 	if (access(cg, F_OK))
 		return;
 	if (system(cmd) && !access(cg, F_OK))
-		nt_diag("could not remove %s", cg);
+		diag("could not remove %s", cg);
 }
 
 /* Move the calling process to @cg; returns 0 or -errno. */
@@ -451,20 +270,12 @@ static inline bool nt_cg_is(const char *cg, const char *file,
 			  expected);
 }
 
-static inline long nt_cg_keyed(const char *cg, const char *file,
-			       const char *key)
-{
-	char path[512];
-
-	return nt_keyed(nt_path(path, sizeof(path), "%s/%s", cg, file), key);
-}
-
-/* The cgroup of the calling process, as a path under NT_CG_ROOT. */
+/* The cgroup of the calling process, as a path under MPOLT_CGROOT. */
 static inline void nt_cg_self(char *out, size_t len)
 {
-	char buf[NT_BUF], *p;
+	char buf[MPOLT_BUF], *p;
 
-	snprintf(out, len, NT_CG_ROOT);
+	snprintf(out, len, MPOLT_CGROOT);
 	if (read_file("/proc/self/cgroup", buf, sizeof(buf)) < 0)
 		return;
 	p = strstr(buf, "0::");
@@ -473,7 +284,7 @@ static inline void nt_cg_self(char *out, size_t len)
 	p += 3;
 	p[strcspn(p, "\n")] = '\0';
 	if (strcmp(p, "/"))
-		snprintf(out, len, NT_CG_ROOT "%s", p);
+		snprintf(out, len, MPOLT_CGROOT "%s", p);
 }
 
 /* Pages */
@@ -488,15 +299,15 @@ static inline long nt_move_pages(int pid, unsigned long count, void **pages,
 /* Map @npages of anonymous memory without THP, so each page is placed alone. */
 static inline char *nt_map(long npages)
 {
-	char *p = mmap(NULL, npages * nt_page_size, PROT_READ | PROT_WRITE,
+	char *p = mmap(NULL, npages * pagesize(), PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (p == MAP_FAILED) {
-		nt_diag("mmap %ld pages: %s", npages, strerror(errno));
+		diag("mmap %ld pages: %s", npages, strerror(errno));
 		return NULL;
 	}
 	/* EINVAL without CONFIG_TRANSPARENT_HUGEPAGE: fine */
-	madvise(p, npages * nt_page_size, MADV_NOHUGEPAGE);
+	madvise(p, npages * pagesize(), MADV_NOHUGEPAGE);
 	return p;
 }
 
@@ -506,7 +317,7 @@ static inline void nt_touch(char *p, long npages)
 	long i;
 
 	for (i = 0; i < npages; i++)
-		*(long *)(p + i * nt_page_size) = i;
+		*(long *)(p + i * pagesize()) = i;
 }
 
 /* Does every page still hold its index (after a migration)? */
@@ -515,7 +326,7 @@ static inline long nt_bad_content(const char *p, long npages)
 	long i, bad = 0;
 
 	for (i = 0; i < npages; i++)
-		bad += *(const long *)(p + i * nt_page_size) != i;
+		bad += *(const long *)(p + i * pagesize()) != i;
 	return bad;
 }
 
@@ -532,7 +343,7 @@ static inline int nt_page_nodes(char *p, long npages, int *status)
 	if (!pages)
 		return -ENOMEM;
 	for (i = 0; i < npages; i++) {
-		pages[i] = p + i * nt_page_size;
+		pages[i] = p + i * pagesize();
 		status[i] = -1;
 	}
 	if (nt_move_pages(0, npages, pages, NULL, status, 0))
@@ -541,14 +352,14 @@ static inline int nt_page_nodes(char *p, long npages, int *status)
 	return ret;
 }
 
-/* Pages per node of @status into @count[NT_MAX_NODES]; returns the rest. */
+/* Pages per node of @status into @count[MPOLT_MAXNODE]; returns the rest. */
 static inline long nt_count(const int *status, long npages, long *count)
 {
 	long i, other = 0;
 
-	memset(count, 0, NT_MAX_NODES * sizeof(*count));
+	memset(count, 0, MPOLT_MAXNODE * sizeof(*count));
 	for (i = 0; i < npages; i++) {
-		if (status[i] >= 0 && status[i] < NT_MAX_NODES)
+		if (status[i] >= 0 && status[i] < MPOLT_MAXNODE)
 			count[status[i]]++;
 		else
 			other++;
@@ -563,7 +374,7 @@ static inline const char *nt_fmt_count(char *buf, size_t len,
 	int node, off = 0;
 
 	buf[0] = '\0';
-	for (node = 0; node < NT_MAX_NODES; node++)
+	for (node = 0; node < MPOLT_MAXNODE; node++)
 		if (count[node])
 			off += snprintf(buf + off, len - off, "%snode%d:%ld",
 					off ? " " : "", node, count[node]);
@@ -597,7 +408,7 @@ static inline int nt_wi_node(unsigned long ilx, int nr, const int *nodes,
 /* The interleave index of page @i of an anonymous mapping at @p. */
 static inline unsigned long nt_ilx(const char *p, long i)
 {
-	return (unsigned long)p / nt_page_size + i;
+	return (unsigned long)p / pagesize() + i;
 }
 
 /*
@@ -608,7 +419,7 @@ static inline unsigned long nt_ilx(const char *p, long i)
 static inline long nt_check_wi(const char *what, char *p, long npages,
 			       int nr, const int *nodes, const int *weights)
 {
-	long count[NT_MAX_NODES], want[NT_MAX_NODES], other, i, bad = 0;
+	long count[MPOLT_MAXNODE], want[MPOLT_MAXNODE], other, i, bad = 0;
 	char got[512], exp[512];
 	int *status = calloc(npages, sizeof(*status));
 	int ret;
@@ -617,7 +428,7 @@ static inline long nt_check_wi(const char *what, char *p, long npages,
 		return npages;
 	ret = nt_page_nodes(p, npages, status);
 	if (ret) {
-		nt_diag("%s: move_pages: %s", what, strerror(-ret));
+		diag("%s: move_pages: %s", what, strerror(-ret));
 		free(status);
 		return npages;
 	}
@@ -628,15 +439,15 @@ static inline long nt_check_wi(const char *what, char *p, long npages,
 		want[node]++;
 		if (status[i] != node) {
 			if (bad < 3)
-				nt_diag("%s: page %ld (ilx %lu) on %d, expected node %d",
-					what, i, nt_ilx(p, i), status[i], node);
+				diag("%s: page %ld (ilx %lu) on %d, expected node %d",
+				     what, i, nt_ilx(p, i), status[i], node);
 			bad++;
 		}
 	}
 	other = nt_count(status, npages, count);
-	nt_diag("%s: %s (expected %s)", what,
-		nt_fmt_count(got, sizeof(got), count, other),
-		nt_fmt_count(exp, sizeof(exp), want, 0));
+	diag("%s: %s (expected %s)", what,
+	     nt_fmt_count(got, sizeof(got), count, other),
+	     nt_fmt_count(exp, sizeof(exp), want, 0));
 	free(status);
 	return bad;
 }
@@ -660,7 +471,7 @@ static inline int nt_run_child(int (*fn)(void *), void *arg)
 	if (waitpid(pid, &status, 0) != pid)
 		return -1;
 	if (WIFSIGNALED(status)) {
-		nt_diag("child killed by signal %d", WTERMSIG(status));
+		diag("child killed by signal %d", WTERMSIG(status));
 		return 128 + WTERMSIG(status);
 	}
 	return WEXITSTATUS(status);
