@@ -23,78 +23,35 @@
  * its share on every node (see test_mpol.c).
  */
 #define _GNU_SOURCE
-#include <errno.h>
 #include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/mman.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
-#define MAX_NODES	64
+#include "mpolt_node.h"
 
-static long page_size;
-static int mem_nodes[MAX_NODES];
+static int mem_nodes[MPOLT_MAXNODE];
 static int nr_mem_nodes;
-
-/* Parse a node list ("0-3,5") into mem_nodes[]. */
-static int parse_nodelist(const char *s)
-{
-	char *end;
-	long a, b;
-
-	nr_mem_nodes = 0;
-	while (*s && *s != '\n') {
-		a = strtol(s, &end, 10);
-		if (end == s)
-			return -1;
-		b = a;
-		s = end;
-		if (*s == '-') {
-			s++;
-			b = strtol(s, &end, 10);
-			if (end == s)
-				return -1;
-			s = end;
-		}
-		for (; a <= b && nr_mem_nodes < MAX_NODES; a++)
-			mem_nodes[nr_mem_nodes++] = a;
-		if (*s == ',')
-			s++;
-	}
-	return nr_mem_nodes ? 0 : -1;
-}
 
 static int read_mem_nodes(void)
 {
-	char buf[256];
-	FILE *f;
+	const char *path = MPOLT_NODE_DIR "/has_memory";
+	uint64_t mask;
 
-	f = fopen("/sys/devices/system/node/has_memory", "r");
-	if (!f) {
-		perror("has_memory");
+	if (read_nodes(path, &mask)) {
+		fprintf(stderr, "cannot read %s\n", path);
 		return -1;
 	}
-	if (!fgets(buf, sizeof(buf), f)) {
-		fclose(f);
-		return -1;
-	}
-	fclose(f);
-	return parse_nodelist(buf);
+	nr_mem_nodes = nodes_to_array(mask, mem_nodes);
+	return nr_mem_nodes ? 0 : -1;
 }
 
 /* Fault @npages fresh pages and print where they are; 0 or -1. */
 static int fault_and_count(long npages)
 {
-	size_t len = (size_t)npages * page_size;
-	long counts[MAX_NODES] = { 0 };
-	long other = 0;
-	void **pages;
+	size_t len = (size_t)npages * pagesize();
+	long counts[MPOLT_MAXNODE], other;
 	int *status;
 	char *buf;
 	long i;
-	int ret = -1;
+	int ret;
 
 	buf = mmap(NULL, len, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -105,27 +62,22 @@ static int fault_and_count(long npages)
 	/* base pages: a THP would put 512 pages on one node at once */
 	madvise(buf, len, MADV_NOHUGEPAGE);
 	for (i = 0; i < npages; i++)
-		buf[(size_t)i * page_size] = 1;
+		buf[(size_t)i * pagesize()] = 1;
 
-	pages = calloc(npages, sizeof(*pages));
 	status = calloc(npages, sizeof(*status));
-	if (!pages || !status) {
+	if (!status) {
 		perror("calloc");
-		goto out;
+		return -1;
 	}
-	for (i = 0; i < npages; i++)
-		pages[i] = buf + (size_t)i * page_size;
-	/* nodes == NULL: only report the node of every page */
-	if (syscall(__NR_move_pages, 0, npages, pages, NULL, status, 0)) {
+	/* only the node of every page: move_pages(2) without target nodes */
+	ret = nt_page_nodes(buf, npages, status);
+	if (ret) {
+		errno = -ret;
 		perror("move_pages");
-		goto out;
+		free(status);
+		return -1;
 	}
-	for (i = 0; i < npages; i++) {
-		if (status[i] >= 0 && status[i] < MAX_NODES)
-			counts[status[i]]++;
-		else
-			other++;
-	}
+	other = nt_count(status, npages, counts);
 	for (i = 0; i < nr_mem_nodes; i++)
 		printf("%sN%d=%ld", i ? " " : "", mem_nodes[i],
 		       counts[mem_nodes[i]]);
@@ -133,11 +85,8 @@ static int fault_and_count(long npages)
 		printf(" unknown=%ld", other);
 	printf("\n");
 	fflush(stdout);
-	ret = 0;
-out:
-	free(pages);
 	free(status);
-	return ret;
+	return 0;
 }
 
 /* Serve requests from @fifo until "exit"; a writer may come and go. */
@@ -196,7 +145,6 @@ int main(int argc, char **argv)
 	npages = strtol(argv[optind], NULL, 10);
 	if (npages <= 0)
 		usage();
-	page_size = sysconf(_SC_PAGESIZE);
 	if (read_mem_nodes())
 		return 1;
 	if (fifo)
