@@ -1128,24 +1128,31 @@ static bool final_mems(void)
 	return ok;
 }
 
-int main(int argc, char **argv)
-{
-	pthread_t tid[2 * 4 + 3];
-	long secs = 120, oom0, ev_s, ev_sum, ev_w2;
-	int nt = 0, opt, i, g, t, status, bad_exit = 0;
-	const char *env = getenv("STRESS_SECONDS");
-	pid_t workers[NR_WORKERS], churner;
-	struct timespec t0, t1;
-	pthread_mutexattr_t ma;
-	char buf[256], list[64];
-	uint64_t mem;
-	bool ok;
+/* --- main: setup, run, report ------------------------------------------ */
 
+/* What main() starts and the report needs */
+struct run {
+	long secs;
+	long oom0;			/* vmstat oom_kill before the run */
+	pid_t workers[NR_WORKERS], churner;
+	pthread_t tid[2 * 4 + 3];
+	int nt;
+	int bad_exit;			/* processes that did not exit 0 */
+	struct timespec t0, t1;
+};
+
+/* The options; false for a bad one. */
+static bool parse_args(int argc, char **argv, struct run *r)
+{
+	const char *env = getenv("STRESS_SECONDS");
+	int opt;
+
+	r->secs = 120;
 	if (env && *env)
-		secs = atol(env);
+		r->secs = atol(env);
 	while ((opt = getopt(argc, argv, "t:s:p:B")) != -1) {
 		if (opt == 't')
-			secs = atol(optarg);
+			r->secs = atol(optarg);
 		else if (opt == 's')
 			seed = strtoull(optarg, NULL, 0);
 		else if (opt == 'B')
@@ -1153,17 +1160,25 @@ int main(int argc, char **argv)
 		else if (opt == 'p')
 			pause_us = atol(optarg);
 		else
-			return 2;
+			return false;
 	}
-	tap_init();
-	if (!cg_has_word(MPOLT_CGROOT "/cgroup.controllers", "mpol")) {
-		printf("1..0 # SKIP no mpol controller\n");
-		return 0;
-	}
+	return true;
+}
+
+/*
+ * Nodes A B C D: the first four of $MPOL_STRESS_NODES (default: every
+ * node with memory); false (and the TAP skip line) without four.
+ */
+static bool setup_nodes(const struct run *r)
+{
+	const char *env = getenv("MPOL_STRESS_NODES");
+	char buf[256], list[64];
+	uint64_t mem;
+	int i;
+
 	possible = sysfs_nodes("possible");
 	cpu_nodes = sysfs_nodes("has_cpu");
 	mem = sysfs_nodes("has_memory");
-	env = getenv("MPOL_STRESS_NODES");
 	if (env && *env) {
 		uint64_t want = 0;
 		char *e;
@@ -1182,16 +1197,25 @@ int main(int argc, char **argv)
 	for (i = 0; i < 4; i++) {
 		if (!mem) {
 			printf("1..0 # SKIP needs 4 memory nodes\n");
-			return 0;
+			return false;
 		}
 		node[i] = mem & -mem;
 		mem &= mem - 1;
 		all4 |= node[i];
 	}
 	diag("seed 0x%llx, %ld seconds, nodes %s (cpu nodes %s), %d workers x %d threads",
-	     (unsigned long long)seed, secs, fmt_nodes(all4, buf, sizeof(buf)),
+	     (unsigned long long)seed, r->secs, fmt_nodes(all4, buf, sizeof(buf)),
 	     fmt_nodes(cpu_nodes, list, sizeof(list)), NR_WORKERS,
 	     NR_THREADS);
+	return true;
+}
+
+/* The shared memory, S and w0..w2 with their first policies. */
+static void setup_cgroups(void)
+{
+	pthread_mutexattr_t ma;
+	char buf[256];
+	int i, g;
 
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -1230,49 +1254,62 @@ int main(int argc, char **argv)
 		gr->last_pol = 0;
 	}
 	tap(true, "setup: %s with w0..w2", S_PATH);
+}
 
-	oom0 = vmstat("oom_kill");
+/* Fork the workers and the churner, start the writer threads. */
+static void start(struct run *r)
+{
+	char buf[32];
+	int i, g, t;
+
+	r->oom0 = vmstat("oom_kill");
 	for (i = 0; i < NR_WORKERS; i++) {
-		workers[i] = fork();
-		if (workers[i] < 0)
+		r->workers[i] = fork();
+		if (r->workers[i] < 0)
 			bail("fork: %s", strerror(errno));
-		if (!workers[i])
+		if (!r->workers[i])
 			_exit(worker_main(i));
-		sh->w[i].pid = workers[i];
+		sh->w[i].pid = r->workers[i];
 		sh->w[i].cur = i % NR_GROUPS;
 		/* a move may come before a thread's first window starts */
 		for (t = 0; t < NR_THREADS; t++)
 			sh->w[i].mask[t] = 1U << sh->w[i].cur;
-		snprintf(buf, sizeof(buf), "%d", workers[i]);
+		snprintf(buf, sizeof(buf), "%d", r->workers[i]);
 		ctl_write_must(G[i % NR_GROUPS].path, "cgroup.procs", buf);
 	}
-	churner = fork();
-	if (!churner)
+	r->churner = fork();
+	if (!r->churner)
 		_exit(churn_main());
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	clock_gettime(CLOCK_MONOTONIC, &r->t0);
 	__atomic_store_n(&sh->go, 1, __ATOMIC_RELEASE);
 
-	pthread_create(&tid[nt++], NULL, policy_writer, &S);
-	pthread_create(&tid[nt++], NULL, weights_writer, &S);
+	pthread_create(&r->tid[r->nt++], NULL, policy_writer, &S);
+	pthread_create(&r->tid[r->nt++], NULL, weights_writer, &S);
 	for (g = 0; g < NR_GROUPS; g++) {
-		pthread_create(&tid[nt++], NULL, policy_writer, &G[g]);
-		pthread_create(&tid[nt++], NULL, weights_writer, &G[g]);
+		pthread_create(&r->tid[r->nt++], NULL, policy_writer, &G[g]);
+		pthread_create(&r->tid[r->nt++], NULL, weights_writer, &G[g]);
 	}
-	pthread_create(&tid[nt++], NULL, cpuset_writer, NULL);
-	pthread_create(&tid[nt++], NULL, sysfs_writer, NULL);
-	pthread_create(&tid[nt++], NULL, mover, NULL);
+	pthread_create(&r->tid[r->nt++], NULL, cpuset_writer, NULL);
+	pthread_create(&r->tid[r->nt++], NULL, sysfs_writer, NULL);
+	pthread_create(&r->tid[r->nt++], NULL, mover, NULL);
+}
 
-	for (i = 0; i < secs; i++) {
+/* Let it run for r->secs, then stop and reap everything. */
+static void run_and_stop(struct run *r)
+{
+	int i, status;
+
+	for (i = 0; i < r->secs; i++) {
 		sleep(1);
 		if (i && !(i % 600))
 			diag("%d s: %ld pages checked, %ld policy writes", i,
 			     sh->checked, sh->policy_writes);
 	}
 	sh->stop = 1;
-	for (i = 0; i < nt; i++)
-		pthread_join(tid[i], NULL);
+	for (i = 0; i < r->nt; i++)
+		pthread_join(r->tid[i], NULL);
 	for (i = 0; i < NR_WORKERS + 1; i++) {
-		pid_t pid = i < NR_WORKERS ? workers[i] : churner;
+		pid_t pid = i < NR_WORKERS ? r->workers[i] : r->churner;
 
 		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
 		    WEXITSTATUS(status)) {
@@ -1281,10 +1318,17 @@ int main(int argc, char **argv)
 			     "killed by signal" : "exit status",
 			     WIFSIGNALED(status) ? WTERMSIG(status) :
 			     WEXITSTATUS(status));
-			bad_exit++;
+			r->bad_exit++;
 		}
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
+	clock_gettime(CLOCK_MONOTONIC, &r->t1);
+}
+
+/* The misplaced pages, and the moves of the first one's worker. */
+static void report_violations(void)
+{
+	char buf[256];
+	int i;
 
 	for (i = 0; i < sh->nviol && i < MAX_VIOL; i++) {
 		struct viol *v = &sh->viol[i];
@@ -1306,6 +1350,14 @@ int main(int argc, char **argv)
 				     wp->log[j % 8].t0, wp->log[j % 8].t1);
 		}
 	}
+}
+
+/* The TAP results of the run. */
+static void report_results(const struct run *r)
+{
+	long ev_s, ev_sum, ev_w2;
+	int i, g;
+
 	tap(!sh->nviol && sh->checked > 0,
 	    "every sampled page is on an allowed node (%ld pages checked, %ld on a forbidden node)",
 	    sh->checked, sh->nviol);
@@ -1315,7 +1367,7 @@ int main(int argc, char **argv)
 	    "workers' mems_allowed within their cgroup's cpuset.mems after each window without a move (%ld outside)",
 	    sh->stale_mems);
 	tap(!sh->corrupt, "page contents intact (%ld bad)", sh->corrupt);
-	tap(!bad_exit && vmstat("oom_kill") == oom0,
+	tap(!r->bad_exit && vmstat("oom_kill") == r->oom0,
 	    "every worker, churn task and the churner exited 0; no OOM kill");
 	for (i = 0; i < sh->errors && i < MAX_ERRS; i++)
 		diag("%s", sh->errmsg[i]);
@@ -1332,11 +1384,14 @@ int main(int argc, char **argv)
 	for (g = 0; g < NR_GROUPS; g++)
 		ev_sum += cg_keyed(G[g].path, "mpol.events", "fallback");
 	ev_w2 = cg_keyed(G[2].path, "mpol.events.local", "fallback");
-	ok = ev_s >= ev_sum && ev_w2 > 0;
-	tap(ok, "mpol.events: S fallback %ld >= S local + children %ld; w2 fallback %ld > 0",
+	tap(ev_s >= ev_sum && ev_w2 > 0,
+	    "mpol.events: S fallback %ld >= S local + children %ld; w2 fallback %ld > 0",
 	    ev_s, ev_sum, ev_w2);
+}
 
-	restore_global();
+/* The operation counts and latencies ("# ops: ..."). */
+static void report_ops(const struct run *r)
+{
 	diag("ops: faults=%ld pages_checked=%ld samples_4k=%ld samples_thp=%ld (with huge pages: %ld)",
 	     sh->faults, sh->checked, sh->small_samples, sh->thp_samples,
 	     sh->thp_backed);
@@ -1353,7 +1408,29 @@ int main(int argc, char **argv)
 	     sh->lat_max[1] / 1e3,
 	     sh->lat_sum[2] / 1e3 / (sh->mkdirs / 2 ?: 1),
 	     sh->lat_max[2] / 1e3);
-	diag("stressed %.1f s", t1.tv_sec - t0.tv_sec +
-	     (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	diag("stressed %.1f s", r->t1.tv_sec - r->t0.tv_sec +
+	     (r->t1.tv_nsec - r->t0.tv_nsec) / 1e9);
+}
+
+int main(int argc, char **argv)
+{
+	struct run r = { 0 };
+
+	if (!parse_args(argc, argv, &r))
+		return 2;
+	tap_init();
+	if (!cg_has_word(MPOLT_CGROOT "/cgroup.controllers", "mpol")) {
+		printf("1..0 # SKIP no mpol controller\n");
+		return 0;
+	}
+	if (!setup_nodes(&r))
+		return 0;
+	setup_cgroups();
+	start(&r);
+	run_and_stop(&r);
+	report_violations();
+	report_results(&r);
+	restore_global();
+	report_ops(&r);
 	return tap_plan();
 }
