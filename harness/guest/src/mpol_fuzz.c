@@ -990,20 +990,17 @@ static void cleanup(void)
 	rmdir(cg_p.path);
 }
 
-int main(int argc, char **argv)
+/* --- main: setup, run, report ------------------------------------------ */
+
+/* The options; the random input count in @count, false for a bad one. */
+static bool parse_args(int argc, char **argv, long *count, uint64_t *seed)
 {
-	static const int errs[] = { EINVAL, ERANGE, ENODEV, E2BIG };
-	long count = 10000, i, crafted_dis;
-	uint64_t seed = 0x6d706f6c;
-	char buf[FILEBUF], *tok, *save;
-	int opt, nid;
-	size_t len, c;
-	const char *origin;
+	int opt;
 
 	while ((opt = getopt(argc, argv, "s:B")) != -1) {
 		switch (opt) {
 		case 's':
-			seed = strtoull(optarg, NULL, 0);
+			*seed = strtoull(optarg, NULL, 0);
 			break;
 		case 'B':
 			sabotage = true;
@@ -1011,26 +1008,20 @@ int main(int argc, char **argv)
 		default:
 			fprintf(stderr, "usage: %s [-s SEED] [-B] [COUNT]\n",
 				argv[0]);
-			return 2;
+			return false;
 		}
 	}
 	if (optind < argc)
-		count = strtol(argv[optind], NULL, 0);
-	rng_state = seed;
+		*count = strtol(argv[optind], NULL, 0);
+	return true;
+}
 
-	tap_init();
-	diag("seed 0x%llx, %ld random inputs (reproduce: mpol_fuzz -s 0x%llx %ld)",
-	     (unsigned long long)seed, count, (unsigned long long)seed,
-	     count);
-	if (!cg_has_word(MPOLT_CGROOT "/cgroup.controllers", "mpol")) {
-		printf("1..0 # SKIP no mpol controller\n");
-		return 0;
-	}
-	if (sysconf(_SC_PAGESIZE) != PAGE)
-		bail("page size is not %d", PAGE);
-	possible = sysfs_nodes("possible");
+/* The model starts from the root's weights, the global ones. */
+static void read_root_weights(void)
+{
+	char buf[FILEBUF], *tok, *save;
+	int nid;
 
-	/* the root's weights are the global ones: the model starts there */
 	if (read_file(MPOLT_CGROOT "/mpol.weights.effective", buf,
 		      sizeof(buf)) < 0)
 		bail("cannot read the root's mpol.weights.effective");
@@ -1044,6 +1035,15 @@ int main(int argc, char **argv)
 		global_w[nid] = w;
 	}
 	root.mode = M_LOCAL;
+}
+
+/* P/T/C, P with a policy and a weight of its own; the events snapshot. */
+static void setup_cgroups(void)
+{
+	struct cg *cgs[] = { &cg_p, &cg_t, &cg_c };
+	char buf[FILEBUF];
+	size_t i, c;
+
 	rmdir(MPOLT_CGROOT "/mpol_fuzz/t/c");
 	rmdir(MPOLT_CGROOT "/mpol_fuzz/t");
 	cg_setup(&cg_p, &root, "mpol_fuzz");
@@ -1062,8 +1062,6 @@ int main(int argc, char **argv)
 	cg_p.nodes = 3;
 	cg_p.w[1] = 3;
 	for (i = 0; i < 3; i++) {
-		struct cg *cgs[] = { &cg_p, &cg_t, &cg_c };
-
 		for (c = 0; c < 2; c++) {
 			snprintf(buf, sizeof(buf), "%s/%s", cgs[i]->path,
 				 files[4 + c]);
@@ -1072,12 +1070,14 @@ int main(int argc, char **argv)
 				bail("cannot read %s", buf);
 		}
 	}
-	if (!tap(!check_files("setup"), "model of P/T/C matches the files after setup"))
-		return 1;
-	tap(check_file_modes() && !check_files("writes to read-only files"),
-	    "writable mpol files: mpol.policy and mpol.weights only; the others refuse writes");
+}
 
-	/* crafted inputs, each to both files of T and C */
+/* The crafted inputs, each to both files of T and C. */
+static void run_crafted(void)
+{
+	size_t len, c;
+	long i;
+
 	for (c = 0; c < sizeof(crafted) / sizeof(crafted[0]); c++)
 		for (i = 0; i < 4; i++)
 			try_input(i & 2 ? &cg_c : &cg_t, i & 1, crafted[c].s,
@@ -1108,9 +1108,14 @@ int main(int argc, char **argv)
 							 '9' : ','),
 			  "overlong");
 	}
-	crafted_dis = disagreements;
-	tap(!crafted_dis, "crafted inputs (%ld): the kernel does what the oracle says",
-	    tried);
+}
+
+/* @count random inputs to either file of T or C. */
+static void run_random(long count)
+{
+	const char *origin;
+	size_t len;
+	long i;
 
 	for (i = 0; i < count; i++) {
 		bool weights = rn(2);
@@ -1119,19 +1124,21 @@ int main(int argc, char **argv)
 		len = gen_random(weights, &origin);
 		try_input(cg, weights, gbuf, len, origin);
 	}
-	tap(disagreements == crafted_dis,
-	    "random inputs (%ld): the kernel does what the oracle says",
-	    count);
-	tap(!state_errors,
-	    "after every write the mpol files of P, T, C and the root are as the model says (%ld mismatches)",
-	    state_errors);
+}
+
+/* What was refused with which errno, and the disagreements by kind. */
+static void report(void)
+{
+	static const int errs[] = { EINVAL, ERANGE, ENODEV, E2BIG };
+	size_t c;
+	long i;
 
 	diag("inputs tried %ld: accepted %ld, accepted as no-op (empty) %ld, refused %ld",
 	     tried, accepted, noops, tried - accepted - noops);
 	for (c = 0; c < sizeof(errs) / sizeof(errs[0]); c++)
 		diag("  refused with %s: %ld", strerrorname_np(errs[c]),
 		     refused[errs[c]]);
-	for (c = 0, i = 0; c < 256; c++)
+	for (c = 0; c < 256; c++)
 		if (refused[c] && c != EINVAL && c != ERANGE && c != ENODEV &&
 		    c != E2BIG)
 			diag("  refused with errno %zu (%s): %ld", c,
@@ -1148,5 +1155,46 @@ int main(int argc, char **argv)
 			     i & 0xff ? strerrorname_np(i & 0xff) : "accepts",
 			     n);
 	}
+}
+
+int main(int argc, char **argv)
+{
+	long count = 10000, crafted_dis;
+	uint64_t seed = 0x6d706f6c;
+
+	if (!parse_args(argc, argv, &count, &seed))
+		return 2;
+	rng_state = seed;
+
+	tap_init();
+	diag("seed 0x%llx, %ld random inputs (reproduce: mpol_fuzz -s 0x%llx %ld)",
+	     (unsigned long long)seed, count, (unsigned long long)seed,
+	     count);
+	if (!cg_has_word(MPOLT_CGROOT "/cgroup.controllers", "mpol")) {
+		printf("1..0 # SKIP no mpol controller\n");
+		return 0;
+	}
+	if (sysconf(_SC_PAGESIZE) != PAGE)
+		bail("page size is not %d", PAGE);
+	possible = sysfs_nodes("possible");
+	read_root_weights();
+	setup_cgroups();
+	if (!tap(!check_files("setup"), "model of P/T/C matches the files after setup"))
+		return 1;
+	tap(check_file_modes() && !check_files("writes to read-only files"),
+	    "writable mpol files: mpol.policy and mpol.weights only; the others refuse writes");
+
+	run_crafted();
+	crafted_dis = disagreements;
+	tap(!crafted_dis, "crafted inputs (%ld): the kernel does what the oracle says",
+	    tried);
+	run_random(count);
+	tap(disagreements == crafted_dis,
+	    "random inputs (%ld): the kernel does what the oracle says",
+	    count);
+	tap(!state_errors,
+	    "after every write the mpol files of P, T, C and the root are as the model says (%ld mismatches)",
+	    state_errors);
+	report();
 	return tap_plan();
 }
