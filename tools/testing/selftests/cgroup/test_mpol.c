@@ -19,10 +19,8 @@
 #define _GNU_SOURCE
 
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/limits.h>
 #include <linux/mempolicy.h>
-#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -31,7 +29,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -137,64 +134,17 @@ static void mask_set(unsigned long *mask, int node)
 	mask[node / (8 * sizeof(long))] |= 1UL << (node % (8 * sizeof(long)));
 }
 
-/* Read a whole file; returns its length or -errno. */
-static ssize_t read_all(const char *path, char *buf, size_t len)
-{
-	size_t off = 0;
-	ssize_t ret;
-	int fd;
-
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -errno;
-	while (off < len - 1) {
-		ret = read(fd, buf + off, len - 1 - off);
-		if (ret < 0) {
-			ret = -errno;
-			close(fd);
-			return ret;
-		}
-		if (!ret)
-			break;
-		off += ret;
-	}
-	buf[off] = '\0';
-	close(fd);
-	return off;
-}
-
-static ssize_t cg_read_all(const char *cgroup, const char *control,
-			   char *buf, size_t len)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "%s/%s", cgroup, control);
-	return read_all(path, buf, len);
-}
-
-/* Write exactly @len bytes; returns what write(2) returned, or -errno. */
-static ssize_t write_raw(const char *path, const char *buf, size_t len)
-{
-	ssize_t ret;
-	int fd;
-
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	ret = write(fd, buf, len);
-	if (ret < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
+/*
+ * Write exactly @len bytes, NULs included, in one write(2); returns what
+ * write(2) returned, or -errno.
+ */
 static ssize_t cg_write_raw(const char *cgroup, const char *control,
 			    const char *buf, size_t len)
 {
 	char path[PATH_MAX];
 
 	snprintf(path, sizeof(path), "%s/%s", cgroup, control);
-	return write_raw(path, buf, len);
+	return write_text(path, buf, len);
 }
 
 /* Make @in printable on one line: newlines, tabs, NULs are escaped. */
@@ -248,18 +198,18 @@ static int cg_expect(const char *cgroup, const char *control,
 		     const char *expected)
 {
 	static char buf[BUF_LEN], e1[BUF_LEN], e2[BUF_LEN];
-	ssize_t len;
+	int ret;
 
-	len = cg_read_all(cgroup, control, buf, sizeof(buf));
-	if (len < 0) {
+	ret = cg_read(cgroup, control, buf, sizeof(buf));
+	if (ret) {
 		ksft_print_msg("reading %s/%s: %s\n", cgroup, control,
-			       strerror(-len));
+			       strerror(-ret));
 		return -1;
 	}
 	if (!strcmp(buf, expected))
 		return 0;
 	ksft_print_msg("%s/%s is \"%s\", expected \"%s\"\n", cgroup, control,
-		       esc(buf, len, e1, sizeof(e1)),
+		       esc(buf, strlen(buf), e1, sizeof(e1)),
 		       esc(expected, strlen(expected), e2, sizeof(e2)));
 	return -1;
 }
@@ -270,7 +220,7 @@ static bool cg_has_word(const char *cgroup, const char *control,
 {
 	char buf[PAGE_SIZE], *tok, *save;
 
-	if (cg_read_all(cgroup, control, buf, sizeof(buf)) < 0)
+	if (cg_read(cgroup, control, buf, sizeof(buf)))
 		return false;
 	for (tok = strtok_r(buf, "\n ", &save); tok;
 	     tok = strtok_r(NULL, "\n ", &save))
@@ -338,7 +288,7 @@ static int read_node_list(const char *path, int *out, int max)
 {
 	char buf[4096];
 
-	if (read_all(path, buf, sizeof(buf)) < 0)
+	if (read_text(path, buf, sizeof(buf)) < 0)
 		return -1;
 	return parse_list(buf, out, max);
 }
@@ -388,7 +338,7 @@ static int global_weight(int node)
 	char path[PATH_MAX], buf[32];
 
 	snprintf(path, sizeof(path), IW_SYSFS "/node%d", node);
-	if (read_all(path, buf, sizeof(buf)) <= 0)
+	if (read_text(path, buf, sizeof(buf)) <= 0)
 		return -1;
 	return atoi(buf);
 }
@@ -400,7 +350,7 @@ static int set_global_weight(int node, int weight)
 
 	snprintf(path, sizeof(path), IW_SYSFS "/node%d", node);
 	len = snprintf(buf, sizeof(buf), "%d", weight);
-	if (write_raw(path, buf, len) != len) {
+	if (write_text(path, buf, len) != len) {
 		ksft_print_msg("writing %s to %s failed\n", buf, path);
 		return -1;
 	}
@@ -785,10 +735,9 @@ static int child_fork(const char *cgroup, void *arg)
 /* Wait for a byte on @fd; -1 on timeout or end of file. */
 static int wait_byte(int fd)
 {
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	char c;
 
-	if (poll(&pfd, 1, WAIT_MS) != 1)
+	if (cg_wait_for_timeout(fd, WAIT_MS))
 		return -1;
 	return read(fd, &c, 1) == 1 ? 0 : -1;
 }
@@ -1323,12 +1272,10 @@ struct mpol_files {
 
 static int read_files(const char *cg, struct mpol_files *f)
 {
-	if (cg_read_all(cg, "mpol.policy", f->policy, BUF_LEN) < 0 ||
-	    cg_read_all(cg, "mpol.policy.effective", f->policy_eff,
-			BUF_LEN) < 0 ||
-	    cg_read_all(cg, "mpol.weights", f->weights, BUF_LEN) < 0 ||
-	    cg_read_all(cg, "mpol.weights.effective", f->weights_eff,
-			BUF_LEN) < 0) {
+	if (cg_read(cg, "mpol.policy", f->policy, BUF_LEN) ||
+	    cg_read(cg, "mpol.policy.effective", f->policy_eff, BUF_LEN) ||
+	    cg_read(cg, "mpol.weights", f->weights, BUF_LEN) ||
+	    cg_read(cg, "mpol.weights.effective", f->weights_eff, BUF_LEN)) {
 		ksft_print_msg("cannot read the mpol files of %s\n", cg);
 		return -1;
 	}
@@ -2200,30 +2147,10 @@ cleanup:
 /* Wait until inotify reports a change of the watched file. */
 static int wait_modified(int fd, const char *what)
 {
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	char buf[4096];
-
-	if (poll(&pfd, 1, WAIT_MS) != 1) {
-		ksft_print_msg("%s: no modification notified\n", what);
-		return -1;
-	}
-	return read(fd, buf, sizeof(buf)) > 0 ? 0 : -1;
-}
-
-static int watch_file(const char *cgroup, const char *control)
-{
-	char path[PATH_MAX];
-	int fd;
-
-	fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	snprintf(path, sizeof(path), "%s/%s", cgroup, control);
-	if (inotify_add_watch(fd, path, IN_MODIFY) < 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
+	if (!cg_wait_for_timeout(fd, WAIT_MS))
+		return 0;
+	ksft_print_msg("%s: no modification notified\n", what);
+	return -1;
 }
 
 static long fallbacks(const char *cgroup, const char *control)
@@ -2292,9 +2219,9 @@ static int test_mpol_fallback(const char *root)
 	    cg_expect(p, "mpol.events.local", "fallback 0\n"))
 		goto cleanup;
 
-	wc = watch_file(c, "mpol.events");
-	wcl = watch_file(c, "mpol.events.local");
-	wp = watch_file(p, "mpol.events");
+	wc = cg_prepare_for_wait_file(c, "mpol.events");
+	wcl = cg_prepare_for_wait_file(c, "mpol.events.local");
+	wp = cg_prepare_for_wait_file(p, "mpol.events");
 	if (wc < 0 || wcl < 0 || wp < 0) {
 		ksft_perror("inotify");
 		goto cleanup;
