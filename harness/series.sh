@@ -9,13 +9,37 @@
 # add the NEW-FILEs, git commit --amend --no-edit. The export is verified by
 # git am onto the pristine commit (same tree as the series branch), and every
 # patch is run through scripts/checkpatch.pl --strict (reported, not fatal).
+#
+# The cover letter's [[BENCH:...]] tokens are filled from bench/RESULTS.md
+# (harness/lib/cover-figures.py: by the table's '#' column, section and
+# column headers); a token that names no figure of the table stops the run.
 . "$(dirname "$0")/lib/common.sh"
 
 SERIES=$ROOT/patches/series
 COVER=$ROOT/series/0000-cover-letter
+RESULTS=${BENCH_RESULTS:-$ROOT/bench/RESULTS.md}   # BENCH_RESULTS= to try another table
 G=$BUILD/series-git
 OUT=$BUILD/series-out
 kver=$(kernel_pkg_version)
+
+# cover letter: series/0000-cover-letter (first line subject, rest body),
+# [[BENCH:...]] figures substituted from bench/RESULTS.md; done first so a
+# stale token fails before any git work
+if [[ -f $COVER ]]; then
+	cover=$(python3 "$HARNESS_DIR/lib/cover-figures.py" --name series/0000-cover-letter \
+		"$RESULTS" "$COVER") ||
+		die "series/0000-cover-letter: [[BENCH:...]] figures not in ${RESULTS#"$ROOT"/} (see above; 'python3 harness/lib/cover-figures.py --list ${RESULTS#"$ROOT"/}' lists them)"
+	if grep -q '\[\[BENCH' "$COVER"; then
+		log "cover letter: figures from ${RESULTS#"$ROOT"/} ($(grep -m1 '^| date |' "$RESULTS" | sed 's/^| date | *//; s/ *|$//'))"
+	fi
+	subject=$(head -n1 <<<"$cover")
+	body=$(tail -n +2 <<<"$cover" | sed '1{/^$/d}')
+else
+	log "series/0000-cover-letter missing: using a placeholder"
+	subject="[PLACEHOLDER] mpol: a cgroup v2 memory policy controller"
+	body="Placeholder cover letter: write series/0000-cover-letter (first line:
+subject, then the body)."
+fi
 "$HARNESS_DIR/prepare-tree.sh" >/dev/null 2>&1 || true   # makes build/pristine if needed
 [[ -f $PRISTINE/.harness-pristine ]] || die "build/pristine missing; run 'make prepare'"
 
@@ -76,17 +100,6 @@ for line in "${lines[@]}"; do
 	log "  $(git_ log -1 --format='%h %s')"
 done
 
-# cover letter: series/0000-cover-letter (first line subject, rest body)
-if [[ -f $COVER ]]; then
-	subject=$(head -n1 "$COVER")
-	body=$(tail -n +2 "$COVER" | sed '1{/^$/d}')
-else
-	log "series/0000-cover-letter missing: using a placeholder"
-	subject="[PLACEHOLDER] mpol: a cgroup v2 memory policy controller"
-	body="Placeholder cover letter: write series/0000-cover-letter (first line:
-subject, then the body)."
-fi
-
 rm -rf "$OUT"
 mkdir -p "$OUT"
 n=$(git_ rev-list --count refs/tags/pristine..series)
@@ -102,6 +115,10 @@ SUBJ="$subject" BODY="$body" awk '
 	/\*\*\* SUBJECT HERE \*\*\*/ { sub(/\*\*\* SUBJECT HERE \*\*\*/, ENVIRON["SUBJ"]) }
 	/^\*\*\* BLURB HERE \*\*\*$/ { print ENVIRON["BODY"]; next }
 	{ print }' "$cl" >"$cl.tmp" && mv "$cl.tmp" "$cl"
+if left=$(grep -n '\[\[BENCH' "$cl"); then
+	printf '%s\n' "$left" >&2
+	die "${cl#"$ROOT"/} still holds [[BENCH tokens (lines above)"
+fi
 log "exported $n patch(es) + cover letter to ${OUT#"$ROOT"/}/"
 
 # verify: the export applies with git am onto pristine and gives the same tree
