@@ -60,6 +60,8 @@ cmdline="console=ttyS0,115200 panic=-1 hmode=$mode htimeout=$TEST_TIMEOUT hstres
 [[ -n $tests ]] && cmdline+=" htests=$tests"
 [[ -n $retry ]] && cmdline+=" hretry=$retry"
 [[ $mode == demo || $mode == bench ]] && cmdline+=" quiet"
+# the debug kernel has CONFIG_PAGE_OWNER: its stack-depot refills nest in allocations
+[[ $VARIANT == debug* ]] && cmdline+=" page_owner=on"
 [[ -n ${KERNEL_CMDLINE_EXTRA:-} ]] && cmdline+=" $KERNEL_CMDLINE_EXTRA"
 
 console=$LOGS/$mode-console.log
