@@ -54,15 +54,41 @@
  * new one's (node remapping, regardless of policy), so for such a window
  * the allowed set is the union of allowed set and mems of every cgroup it
  * was in; the mover and the workers track that in shared memory.  Memory
- * stays small (~60 MiB of 2.5 GiB), so no node fills up and "fallback
+ * stays small (~75 MiB of 2.5 GiB), so no node fills up and "fallback
  * because the node is full" does not happen.
+ *
+ * Memory pressure.  A fourth cgroup w3 (a sibling of S, so that S's
+ * subtree gets no memory controller of its own) has memory.max W3_MAX, half
+ * of what its two sweeper processes touch (W3_TOUCH each: 4 KiB pages and
+ * two huge pages), so reclaim, swap-out and swap-in run in it throughout,
+ * while its policy, weights and cpuset.mems are rewritten like the others':
+ *	w3: mems {A,C,D} / {C,D}, policies within {C,D}
+ *	    (and one that names B, outside mems):          allowed {C,D}
+ * A page that came back from swap is placed by the policy of the task that
+ * faulted at that time; swap-in readahead reads whole clusters of the swap
+ * device (rotational: no per-VMA readahead), i.e. pages of other tasks
+ * too, placed by the faulting task's policy.  So only tasks that never
+ * leave w3 may have pages in swap: the sweepers (not moved), with nothing
+ * else under pressure (w0..w2 and the churn cgroups have no limit, the
+ * shared memory is faulted by the main process before the fork).  Then
+ * every page of a sweeper, whenever it was allocated, must be on w3's
+ * allowed set; a page on A (inside the big cpuset.mems) is where the
+ * default local policy of CPU 0 would put it.  The sweepers go over their
+ * memory in order (verify the stamp of each page, re-stamp it in two
+ * passes of three, query the nodes of each step); the huge pages are made
+ * anew every SWEEP_THP_EVERY passes and counted when they come back split
+ * (the workers' THP counts are not affected: w0..w2 have no pressure).
+ * The run fails if w3 did not reclaim (memory.events max), swap out and
+ * swap in (workingset_refault_anon, /proc/vmstat pswpout/pswpin, pages
+ * the sweepers found swapped out and read back intact) at least
+ * SWAPIN_PER_S pages per second of the run, or had an OOM kill.
  *
  * After each window without a move, a worker also checks that its own
  * mems_allowed lies within its cgroup's cpuset.mems: a page outside
  * cpuset.mems with stale mems_allowed is cpuset's problem, not mpol's.
  *
- * At the end: every worker and short-lived task exited 0, no OOM kill,
- * every control write succeeded, and each cgroup's mpol.policy,
+ * At the end: every worker, sweeper and short-lived task exited 0, no
+ * OOM kill, every control write succeeded, and each cgroup's mpol.policy,
  * mpol.weights, their .effective files and cpuset.mems are what the last
  * writes imply (the writers record their last successful write; one
  * writer per file).  Operation counts are printed as "# ops: ...".
@@ -81,7 +107,20 @@
 
 #define fallthrough __attribute__((__fallthrough__))
 
-#define NR_GROUPS	3		/* w0..w2 */
+#define NR_WGROUPS	3		/* w0..w2: the workers' groups */
+#define NR_GROUPS	4		/* and w3: the sweepers' */
+#define W3		3
+#define W3_PATH		MPOLT_CGROOT "/mpol_stress_w3"
+#define W3_MAX		"12M"		/* memory.max of w3 */
+#define NR_SWEEPERS	2		/* processes in w3 */
+#define SWEEP_SMALL	(8UL << 20)	/* 4 KiB pages of a sweeper */
+#define SWEEP_THP	(4UL << 20)	/* and its two huge pages */
+#define W3_TOUCH	((SWEEP_SMALL + SWEEP_THP) >> 20)	/* MiB */
+#define SWEEP_STEP	64		/* pages per step of a sweep */
+#define SWEEP_THP_EVERY	4		/* passes per new huge pages */
+#define SWAPIN_PER_S	8		/* pages from swap a second, at least */
+#define SWAPIN_MAX	4096		/* (a soak needs no more) */
+#define HPAGE		(2UL << 20)
 #define NR_WORKERS	6		/* processes */
 #define NR_THREADS	2		/* per worker */
 #define SMALL_PAGES	64		/* 4 KiB pages per small sample */
@@ -106,6 +145,7 @@ struct pol {
 struct group {
 	const char *name;
 	char path[128];
+	const struct group *parent;	/* NULL: the root's child */
 	uint64_t big, small;	/* cpuset.mems alternatives (w0..w2) */
 	struct pol menu[MENU_MAX];
 	int nr_menu;
@@ -131,7 +171,8 @@ struct wproc {
 };
 
 struct viol {
-	int who;		/* worker*NR_THREADS+thread; -1: churn task */
+	int who;		/* worker*NR_THREADS+thread; -1: churn task; */
+				/* -2 - N: sweeper N */
 	int node;
 	uint64_t allowed;
 	unsigned int groups;
@@ -180,6 +221,13 @@ struct shared {
 	char stale_msg[160];
 	long lat_sum[3], lat_max[3];	/* us: move, cpuset.mems, mkdir+rmdir */
 	long nviol;
+	/* the sweepers in w3 */
+	long sweep_passes, sweep_verified;
+	long sweep_swapped;	/* verified pages that were swapped out */
+	long sweep_checked, sweep_unknown, sweep_viol, sweep_bad;
+	long sweep_thp, sweep_thp_huge, sweep_thp_split;
+	char sweep_msg[192];	/* the first bad stamp */
+	long nrec;		/* entries of viol[] used (of both kinds) */
 	struct viol viol[MAX_VIOL];
 	char errmsg[MAX_ERRS][160];
 	struct wproc w[NR_WORKERS];
@@ -282,7 +330,7 @@ static uint64_t menu_nodes(const struct group *g, uint64_t mems)
 	int i;
 
 	for (i = 0; i < g->nr_menu; i++)
-		u |= pol_nodes(&g->menu[i], g == &S ? NULL : &S, mems);
+		u |= pol_nodes(&g->menu[i], g->parent, mems);
 	return u;
 }
 
@@ -365,6 +413,7 @@ static void menu_add(struct group *g, int kind, const char *mode,
 static void group_path(struct group *g, const char *name)
 {
 	g->name = name;
+	g->parent = *name ? &S : NULL;
 	snprintf(g->path, sizeof(g->path), "%s%s%s", S_PATH, *name ? "/" : "",
 		 name);
 }
@@ -394,6 +443,15 @@ static void ctl_write_must(const char *dir, const char *file, const char *val)
 		bail("writing \"%s\" to %s: %s", val, path, strerror(errno));
 }
 
+/* A control file of one number, or -1 */
+static long cg_num(const char *dir, const char *file)
+{
+	char path[256], buf[64];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	return read_file(path, buf, sizeof(buf)) > 0 ? atol(buf) : -1;
+}
+
 static bool mkdir_cg(const char *path)
 {
 	if (!mkdir(path, 0755))
@@ -420,6 +478,21 @@ static bool rmdir_cg(const char *path)
 }
 
 /* --- the sampling in workers and churn tasks -------------------------- */
+
+/* Count a page on a forbidden node in *@count; keep the first ones */
+static void viol_add(long *count, struct viol v)
+{
+	long k;
+
+	__atomic_add_fetch(count, 1, __ATOMIC_RELAXED);
+	k = inc(nrec) - 1;
+	if (k >= MAX_VIOL)
+		return;
+	v.w0 = window_t0;
+	v.w1 = now_us();
+	task_info(v.mems, sizeof(v.mems), v.cgroup, sizeof(v.cgroup));
+	sh->viol[k] = v;
+}
 
 /*
  * Map, fault and tag @len bytes (THP or 4 KiB pages), query the node of
@@ -493,18 +566,9 @@ static bool sample(bool thp, int who, uint64_t (*allowed)(void *, bool *,
 		if (status[i] < MPOLT_MAXNODE &&
 		    (ok_nodes & (1ULL << status[i])))
 			continue;
-		k = inc(nviol) - 1;
-		if (k < MAX_VIOL) {
-			sh->viol[k] = (struct viol){ .who = who,
-				.node = status[i], .allowed = ok_nodes,
-				.groups = groups, .moved = moved,
-				.thp = thp };
-			sh->viol[k].w0 = window_t0;
-			sh->viol[k].w1 = now_us();
-			task_info(sh->viol[k].mems, sizeof(sh->viol[k].mems),
-				  sh->viol[k].cgroup,
-				  sizeof(sh->viol[k].cgroup));
-		}
+		viol_add(&sh->nviol, (struct viol){ .who = who,
+			 .node = status[i], .allowed = ok_nodes,
+			 .groups = groups, .moved = moved, .thp = thp });
 	}
 	munmap(raw, len + (2UL << 20));
 	return true;
@@ -622,6 +686,200 @@ static int worker_main(int w)
 	return fail ? 2 : 0;
 }
 
+/* --- sweepers: memory pressure in w3 ------------------------------------ */
+
+struct sweeper {
+	int id;
+	int pm;			/* /proc/self/pagemap */
+	char *small;		/* SWEEP_SMALL of 4 KiB pages */
+	char *thp_raw, *thp;	/* SWEEP_THP, 2 MiB aligned */
+	bool huge[SWEEP_THP / HPAGE];	/* got a huge page when made */
+};
+
+static uint64_t sweep_key(int id, uint64_t idx)
+{
+	return 0x5357454550000000ULL ^ ((uint64_t)id << 40) ^ idx;
+}
+
+/* A page's stamp: its key and the pass that wrote it, at both ends */
+static void stamp(uint64_t *p, uint64_t key, long pass)
+{
+	p[0] = key;
+	p[1] = pass;
+	p[PAGE / 8 - 1] = ~(key ^ pass);
+}
+
+/*
+ * One step of a sweep over @n (<= SWEEP_STEP) pages at @base, region index
+ * @idx: note which ones are swapped out (pagemap), verify the stamps of
+ * pass @was (none if < 0: new memory), stamp them with pass @now (none if
+ * < 0, except a bad one), then check the node of each page.  A sweeper
+ * stays in w3, so every page, whenever it came in, must be on w3's
+ * allowed set.
+ */
+static void sweep_step(struct sweeper *sw, char *base, size_t n, uint64_t idx,
+		       long was, long now, bool thp)
+{
+	uint64_t ent[SWEEP_STEP], ok_nodes = G[W3].allowed;
+	long verified = 0, swapped = 0, unknown = 0;
+	ssize_t size = n * sizeof(ent[0]);
+	void *pages[SWEEP_STEP];
+	int status[SWEEP_STEP];
+	size_t i;
+
+	window_t0 = now_us();
+	if (pread(sw->pm, ent, size, (uintptr_t)base / PAGE * 8) != size)
+		memset(ent, 0, sizeof(ent));
+	for (i = 0; i < n; i++) {
+		uint64_t *p = (uint64_t *)(base + i * PAGE);
+		uint64_t key = sweep_key(sw->id, idx + i);
+		bool bad = false;
+
+		pages[i] = p;
+		if (was >= 0) {
+			bad = p[0] != key || p[1] != (uint64_t)was ||
+			      p[PAGE / 8 - 1] != ~(key ^ was);
+			/* bit 62: swapped (a swap entry in the PTE) */
+			swapped += !bad && (ent[i] >> 62 & 1);
+			verified += !bad;
+		}
+		if (bad && inc(sweep_bad) == 1)
+			snprintf(sh->sweep_msg, sizeof(sh->sweep_msg),
+				 "sweeper %d page %llu (%s): %016llx %llu %016llx, expected %016llx %ld",
+				 sw->id, (unsigned long long)(idx + i),
+				 ent[i] >> 62 & 1 ? "was swapped out" :
+				 "was resident", (unsigned long long)p[0],
+				 (unsigned long long)p[1],
+				 (unsigned long long)p[PAGE / 8 - 1],
+				 (unsigned long long)key, was);
+		if (now >= 0 || bad)
+			stamp(p, key, now >= 0 ? now : was);
+	}
+	add(sweep_verified, verified);
+	add(sweep_swapped, swapped);
+	if (syscall(__NR_move_pages, 0, n, pages, NULL, status, 0) < 0) {
+		error("sweeper %d: move_pages: %s", sw->id, strerror(errno));
+		return;
+	}
+	add(sweep_checked, n);
+	for (i = 0; i < n; i++) {
+		if (status[i] < 0) {
+			/* reclaimed (or migrating) again meanwhile */
+			unknown++;
+			continue;
+		}
+		if (status[i] >= MPOLT_MAXNODE ||
+		    !(ok_nodes & (1ULL << status[i])))
+			viol_add(&sh->sweep_viol, (struct viol){
+				 .who = -2 - sw->id, .node = status[i],
+				 .allowed = ok_nodes, .thp = thp });
+	}
+	add(sweep_unknown, unknown);
+}
+
+/* Sweep @len bytes at @base (index @idx); false once the run stops */
+static bool sweep(struct sweeper *sw, char *base, size_t len, uint64_t idx,
+		  long was, long now, bool thp)
+{
+	size_t n = len / PAGE, i;
+
+	for (i = 0; i < n; i += SWEEP_STEP) {
+		if (stopped())
+			return false;
+		sweep_step(sw, base + i * PAGE, n - i < SWEEP_STEP ? n - i :
+			   SWEEP_STEP, idx + i, was, now, thp);
+	}
+	return true;
+}
+
+/*
+ * New huge pages: fault each with one store, count the huge ones, and
+ * take MADV_HUGEPAGE back at once: khugepaged must not collapse the range
+ * later, as it would swap pages of it in under its own policy.
+ */
+static bool sweep_new_thp(struct sweeper *sw)
+{
+	size_t h;
+
+	if (sw->thp_raw)
+		munmap(sw->thp_raw, SWEEP_THP + HPAGE);
+	sw->thp_raw = mmap(NULL, SWEEP_THP + HPAGE, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (sw->thp_raw == MAP_FAILED) {
+		sw->thp_raw = NULL;
+		return false;
+	}
+	sw->thp = (char *)(((uintptr_t)sw->thp_raw + HPAGE - 1) & ~(HPAGE - 1));
+	madvise(sw->thp, SWEEP_THP, MADV_HUGEPAGE);
+	for (h = 0; h < SWEEP_THP / HPAGE; h++) {
+		sw->thp[h * HPAGE] = 1;
+		sw->huge[h] = is_thp(sw->thp + h * HPAGE);
+		inc(sweep_thp);
+		if (sw->huge[h])
+			inc(sweep_thp_huge);
+	}
+	madvise(sw->thp, SWEEP_THP, MADV_NOHUGEPAGE);
+	return true;
+}
+
+/* Huge pages that are no longer huge when first read again */
+static void sweep_count_split(struct sweeper *sw)
+{
+	size_t h;
+
+	for (h = 0; h < SWEEP_THP / HPAGE; h++)
+		if (sw->huge[h] && !is_thp(sw->thp + h * HPAGE))
+			inc(sweep_thp_split);
+}
+
+/*
+ * In pass k the 4 KiB pages are verified (k > 0) and re-stamped unless
+ * k % 3 == 2 (read-only passes: clean swap-cache pages are reclaimed
+ * without a write), the huge pages likewise since they were made.
+ */
+static int sweeper_main(int id)
+{
+	struct sweeper sw = { .id = id };
+	long pass, small_w = -1, thp_w = -1;
+
+	while (!__atomic_load_n(&sh->go, __ATOMIC_ACQUIRE))
+		usleep(1000);
+	sw.pm = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	sw.small = mmap(NULL, SWEEP_SMALL, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (sw.pm < 0 || sw.small == MAP_FAILED) {
+		error("sweeper %d: %s", id, strerror(errno));
+		return 2;
+	}
+	madvise(sw.small, SWEEP_SMALL, MADV_NOHUGEPAGE);
+	for (pass = 0; !stopped(); pass++) {
+		long now = pass % 3 == 2 ? -1 : pass;
+
+		if (!sweep(&sw, sw.small, SWEEP_SMALL, 0, small_w, now, false))
+			break;
+		if (now >= 0)
+			small_w = now;
+		if (!(pass % SWEEP_THP_EVERY)) {
+			if (!sweep_new_thp(&sw)) {
+				error("sweeper %d: mmap: %s", id,
+				      strerror(errno));
+				return 2;
+			}
+			thp_w = -1;
+			now = pass;
+		} else if (pass % SWEEP_THP_EVERY == 1) {
+			sweep_count_split(&sw);
+		}
+		if (!sweep(&sw, sw.thp, SWEEP_THP, SWEEP_SMALL / PAGE, thp_w,
+			   now, true))
+			break;
+		if (now >= 0)
+			thp_w = now;
+		inc(sweep_passes);
+	}
+	return 0;
+}
+
 /* --- writers (threads of the main process) ---------------------------- */
 
 static void *policy_writer(void *arg)
@@ -735,7 +993,7 @@ static void *mover(void *arg)
 	(void)arg;
 	while (!stopped()) {
 		struct wproc *wp = &sh->w[rn(&rng, NR_WORKERS)];
-		int to = (wp->cur + 1 + rn(&rng, NR_GROUPS - 1)) % NR_GROUPS;
+		int to = (wp->cur + 1 + rn(&rng, NR_WGROUPS - 1)) % NR_WGROUPS;
 		ssize_t ret;
 
 		/* every window that overlaps the move sees both cgroups */
@@ -969,6 +1227,19 @@ static void setup_groups(void)
 	menu_add(&G[2], P_LOCAL, NULL, 0, false);
 	menu_add(&G[2], P_INH, NULL, 0, false);
 
+	/* a child of the root: no "inherit" (the root's "local") */
+	G[W3].name = "w3";
+	snprintf(G[W3].path, sizeof(G[W3].path), "%s", W3_PATH);
+	G[W3].big = A | C | D;
+	G[W3].small = C | D;
+	menu_add(&G[W3], P_NODES, "weighted-interleave", C | D, true);
+	menu_add(&G[W3], P_NODES, "interleave", C | D, false);
+	menu_add(&G[W3], P_NODES, "bind", D, false);
+	menu_add(&G[W3], P_NODES, "bind", C | D, true);
+	menu_add(&G[W3], P_NODES, "preferred", C, false);
+	menu_add(&G[W3], P_NODES, "preferred-many", C | D, false);
+	menu_add(&G[W3], P_NODES, "weighted-interleave", B | C | D, false);
+
 	S.last_pol = -1;
 	S.last_mems = all4;
 	for (g = 0; g < NR_GROUPS; g++) {
@@ -1001,11 +1272,12 @@ static void cleanup(void)
 		snprintf(path, sizeof(path), "%s/c%d", S_PATH, i);
 		rmdir(path);
 	}
-	for (g = 0; g < NR_GROUPS; g++) {
+	for (g = 0; g < NR_WGROUPS; g++) {
 		snprintf(path, sizeof(path), "%s/w%d", S_PATH, g);
 		rmdir(path);
 	}
 	rmdir(S_PATH);
+	rmdir(W3_PATH);
 }
 
 static void restore_global(void)
@@ -1041,36 +1313,37 @@ static const struct pol *last_pol(const struct group *g)
 	return g->last_pol < 0 ? &inherit : &g->menu[g->last_pol];
 }
 
+static struct group *every_group[] = { &S, &G[0], &G[1], &G[2], &G[W3] };
+
 static bool final_policies(void)
 {
-	struct group *all[] = { &S, &G[0], &G[1], &G[2] };
 	static const struct pol local = { .kind = P_LOCAL };
 	char want[128];
 	bool ok = true;
-	int i;
+	size_t i;
 
-	for (i = 0; i < 4; i++) {
-		const struct pol *p = last_pol(all[i]);
+	for (i = 0; i < ARRAY_SIZE(every_group); i++) {
+		const struct group *g = every_group[i];
+		const struct pol *p = last_pol(g);
 
 		pol_show_text(p, want, sizeof(want));
-		ok &= expect_file(all[i]->path, "mpol.policy", want);
+		ok &= expect_file(g->path, "mpol.policy", want);
 		if (p->kind == P_INH)
-			p = i ? last_pol(&S) : &local;
+			p = g->parent ? last_pol(g->parent) : &local;
 		if (p->kind == P_INH)
 			p = &local;
 		pol_show_text(p, want, sizeof(want));
-		ok &= expect_file(all[i]->path, "mpol.policy.effective", want);
+		ok &= expect_file(g->path, "mpol.policy.effective", want);
 	}
 	return ok;
 }
 
 static bool final_weights(void)
 {
-	struct group *all[] = { &S, &G[0], &G[1], &G[2] };
 	char want[1024], eff[1024], path[128], buf[32];
-	size_t o1, o2;
+	size_t o1, o2, i;
 	bool ok = true;
-	int i, nid;
+	int nid;
 
 	/* the root shows the global weights, which are what was written */
 	o2 = 0;
@@ -1089,26 +1362,28 @@ static bool final_weights(void)
 	}
 	ok &= expect_file(MPOLT_CGROOT, "mpol.weights.effective", eff);
 
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < ARRAY_SIZE(every_group); i++) {
+		const struct group *g = every_group[i];
+
 		o1 = o2 = 0;
 		want[0] = eff[0] = '\0';
 		for (nid = 0; nid < MPOLT_MAXNODE; nid++) {
-			unsigned int w = all[i]->w[nid];
+			unsigned int w = g->w[nid];
 
 			if (!(possible & (1ULL << nid)))
 				continue;
 			if (w)
 				o1 += snprintf(want + o1, sizeof(want) - o1,
 					       "%d %u\n", nid, w);
-			if (!w && i)
-				w = S.w[nid];
+			if (!w && g->parent)
+				w = g->parent->w[nid];
 			if (!w)
 				w = global_w[nid];
 			o2 += snprintf(eff + o2, sizeof(eff) - o2, "%d %u\n",
 				       nid, w);
 		}
-		ok &= expect_file(all[i]->path, "mpol.weights", want);
-		ok &= expect_file(all[i]->path, "mpol.weights.effective", eff);
+		ok &= expect_file(g->path, "mpol.weights", want);
+		ok &= expect_file(g->path, "mpol.weights.effective", eff);
 	}
 	return ok;
 }
@@ -1131,13 +1406,21 @@ static bool final_mems(void)
 /* --- main: setup, run, report ------------------------------------------ */
 
 /* What main() starts and the report needs */
+/* The pressure in w3: memory.events, memory.stat and /proc/vmstat */
+struct pressure {
+	long max, oom, oom_kill;
+	long refault, majfault, steal;
+	long pswpin, pswpout;
+};
+
 struct run {
 	long secs;
 	long oom0;			/* vmstat oom_kill before the run */
-	pid_t workers[NR_WORKERS], churner;
-	pthread_t tid[2 * 4 + 3];
+	pid_t workers[NR_WORKERS], sweepers[NR_SWEEPERS], churner;
+	pthread_t tid[2 * (NR_GROUPS + 1) + 3];
 	int nt;
 	int bad_exit;			/* processes that did not exit 0 */
+	struct pressure p0, p1;		/* before and after the run */
 	struct timespec t0, t1;
 };
 
@@ -1215,12 +1498,19 @@ static void setup_cgroups(void)
 {
 	pthread_mutexattr_t ma;
 	char buf[256];
+	long swap_kb;
 	int i, g;
 
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (sh == MAP_FAILED)
 		bail("mmap: %s", strerror(errno));
+	/*
+	 * Fault it in here: a page of it that a sweeper faulted first would be
+	 * charged to w3 and could be swapped out, and read back by another
+	 * task, with the swap readahead of w3's pages around it.
+	 */
+	memset(sh, 0, sizeof(*sh));
 	pthread_mutexattr_init(&ma);
 	pthread_mutexattr_setpshared(&ma, PTHREAD_PROCESS_SHARED);
 	for (i = 0; i < NR_WORKERS; i++)
@@ -1242,6 +1532,11 @@ static void setup_cgroups(void)
 		ctl_write_must(G[g].path, "cpuset.mems",
 			       fmt_nodes(G[g].big, buf, sizeof(buf)));
 	}
+	/* w3's sweepers touch twice its memory.max: room for all of it */
+	swap_kb = read_keyed("/proc/meminfo", "SwapFree:");
+	if (swap_kb < (long)(2 * NR_SWEEPERS * W3_TOUCH) << 10)
+		bail("w3 needs swap: SwapFree %ld kB", swap_kb);
+	ctl_write_must(W3_PATH, "memory.max", W3_MAX);
 	/*
 	 * Start from a policy of each menu: the default "inherit" of a new
 	 * cgroup (S: the root's "local") is not in w0's and w1's menus.
@@ -1253,30 +1548,57 @@ static void setup_cgroups(void)
 		ctl_write_must(gr->path, "mpol.policy", buf);
 		gr->last_pol = 0;
 	}
-	tap(true, "setup: %s with w0..w2", S_PATH);
+	tap(true, "setup: %s with w0..w2; %s with memory.max %s, %d sweepers of %lu MiB",
+	    S_PATH, W3_PATH, W3_MAX, NR_SWEEPERS, W3_TOUCH);
 }
 
-/* Fork the workers and the churner, start the writer threads. */
+/* The pressure figures of w3 now */
+static void pressure_read(struct pressure *p)
+{
+	const char *ev = "memory.events", *st = "memory.stat";
+
+	p->max = cg_keyed(W3_PATH, ev, "max");
+	p->oom = cg_keyed(W3_PATH, ev, "oom");
+	p->oom_kill = cg_keyed(W3_PATH, ev, "oom_kill");
+	p->refault = cg_keyed(W3_PATH, st, "workingset_refault_anon");
+	p->majfault = cg_keyed(W3_PATH, st, "pgmajfault");
+	p->steal = cg_keyed(W3_PATH, st, "pgsteal");
+	p->pswpin = vmstat("pswpin");
+	p->pswpout = vmstat("pswpout");
+}
+
+/* A process that runs @fn(@arg) in @g once the run starts */
+static pid_t fork_into(const struct group *g, int (*fn)(int), int arg)
+{
+	pid_t pid = fork();
+	char buf[32];
+
+	if (pid < 0)
+		bail("fork: %s", strerror(errno));
+	if (!pid)
+		_exit(fn(arg));
+	snprintf(buf, sizeof(buf), "%d", pid);
+	ctl_write_must(g->path, "cgroup.procs", buf);
+	return pid;
+}
+
+/* Fork the workers, sweepers and the churner, start the writer threads. */
 static void start(struct run *r)
 {
-	char buf[32];
 	int i, g, t;
 
 	r->oom0 = vmstat("oom_kill");
 	for (i = 0; i < NR_WORKERS; i++) {
-		r->workers[i] = fork();
-		if (r->workers[i] < 0)
-			bail("fork: %s", strerror(errno));
-		if (!r->workers[i])
-			_exit(worker_main(i));
+		r->workers[i] = fork_into(&G[i % NR_WGROUPS], worker_main, i);
 		sh->w[i].pid = r->workers[i];
-		sh->w[i].cur = i % NR_GROUPS;
+		sh->w[i].cur = i % NR_WGROUPS;
 		/* a move may come before a thread's first window starts */
 		for (t = 0; t < NR_THREADS; t++)
 			sh->w[i].mask[t] = 1U << sh->w[i].cur;
-		snprintf(buf, sizeof(buf), "%d", r->workers[i]);
-		ctl_write_must(G[i % NR_GROUPS].path, "cgroup.procs", buf);
 	}
+	for (i = 0; i < NR_SWEEPERS; i++)
+		r->sweepers[i] = fork_into(&G[W3], sweeper_main, i);
+	pressure_read(&r->p0);
 	r->churner = fork();
 	if (!r->churner)
 		_exit(churn_main());
@@ -1308,20 +1630,23 @@ static void run_and_stop(struct run *r)
 	sh->stop = 1;
 	for (i = 0; i < r->nt; i++)
 		pthread_join(r->tid[i], NULL);
-	for (i = 0; i < NR_WORKERS + 1; i++) {
-		pid_t pid = i < NR_WORKERS ? r->workers[i] : r->churner;
+	for (i = 0; i < NR_WORKERS + NR_SWEEPERS + 1; i++) {
+		bool sweeper = i >= NR_WORKERS && i < NR_WORKERS + NR_SWEEPERS;
+		pid_t pid = i < NR_WORKERS ? r->workers[i] : sweeper ?
+			    r->sweepers[i - NR_WORKERS] : r->churner;
 
 		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
 		    WEXITSTATUS(status)) {
 			diag("%s %d: %s %d", i < NR_WORKERS ? "worker" :
-			     "churner", pid, WIFSIGNALED(status) ?
-			     "killed by signal" : "exit status",
-			     WIFSIGNALED(status) ? WTERMSIG(status) :
-			     WEXITSTATUS(status));
+			     sweeper ? "sweeper" : "churner", pid,
+			     WIFSIGNALED(status) ? "killed by signal" :
+			     "exit status", WIFSIGNALED(status) ?
+			     WTERMSIG(status) : WEXITSTATUS(status));
 			r->bad_exit++;
 		}
 	}
 	clock_gettime(CLOCK_MONOTONIC, &r->t1);
+	pressure_read(&r->p1);
 }
 
 /* The misplaced pages, and the moves of the first one's worker. */
@@ -1330,15 +1655,16 @@ static void report_violations(void)
 	char buf[256];
 	int i;
 
-	for (i = 0; i < sh->nviol && i < MAX_VIOL; i++) {
+	for (i = 0; i < sh->nrec && i < MAX_VIOL; i++) {
 		struct viol *v = &sh->viol[i];
 
 		diag("page on node %d, allowed %s (%s, %s %d, cgroups mask 0x%x%s); then: Mems_allowed_list %s, %s",
 		     v->node, fmt_nodes(v->allowed, buf, sizeof(buf)),
-		     v->thp ? "THP" : "4K", v->who < 0 ? "churn task" :
-		     "worker", v->who < 0 ? 0 : v->who / NR_THREADS,
-		     v->groups, v->moved ? ", moved" : "", v->mems,
-		     v->cgroup);
+		     v->thp ? "THP" : "4K", v->who >= 0 ? "worker" :
+		     v->who == -1 ? "churn task" : "sweeper",
+		     v->who >= 0 ? v->who / NR_THREADS : v->who == -1 ? 0 :
+		     -2 - v->who, v->groups, v->moved ? ", moved" : "",
+		     v->mems, v->cgroup);
 		if (i == 0 && v->who >= 0) {
 			struct wproc *wp = &sh->w[v->who / NR_THREADS];
 			unsigned int j;
@@ -1350,6 +1676,35 @@ static void report_violations(void)
 				     wp->log[j % 8].t0, wp->log[j % 8].t1);
 		}
 	}
+}
+
+/*
+ * The results of w3: placement, stamps, and that the pressure was there:
+ * reclaim, swap-out and swap-in, and pages the sweepers read back from
+ * swap, at least SWAPIN_PER_S a second (up to SWAPIN_MAX), no OOM kill.
+ */
+static void report_pressure(const struct run *r)
+{
+	const struct pressure *a = &r->p0, *b = &r->p1;
+	long min = r->secs * SWAPIN_PER_S;
+
+	if (sh->sweep_bad)
+		diag("%s", sh->sweep_msg);
+	tap(!sh->sweep_viol && sh->sweep_checked > 0,
+	    "w3 under memory pressure: every page of the sweepers is on an allowed node (%ld pages checked, %ld on a forbidden node)",
+	    sh->sweep_checked, sh->sweep_viol);
+	tap(!sh->sweep_bad && sh->sweep_verified > 0,
+	    "w3: sweepers' pages intact across swap-out and swap-in (%ld verified, %ld of them read back from swap, %ld bad)",
+	    sh->sweep_verified, sh->sweep_swapped, sh->sweep_bad);
+	if (min > SWAPIN_MAX)
+		min = SWAPIN_MAX;
+	tap(b->max > a->max && b->refault - a->refault >= min &&
+	    b->pswpout - a->pswpout >= min && b->pswpin - a->pswpin >= min &&
+	    sh->sweep_swapped >= min && b->oom_kill == a->oom_kill,
+	    "w3 memory pressure: memory.events max +%ld, workingset_refault_anon +%ld, pswpout +%ld, pswpin +%ld, pages read back from swap %ld (at least %ld each); oom_kill +%ld",
+	    b->max - a->max, b->refault - a->refault, b->pswpout - a->pswpout,
+	    b->pswpin - a->pswpin, sh->sweep_swapped, min,
+	    b->oom_kill - a->oom_kill);
 }
 
 /* The TAP results of the run. */
@@ -1368,7 +1723,7 @@ static void report_results(const struct run *r)
 	    sh->stale_mems);
 	tap(!sh->corrupt, "page contents intact (%ld bad)", sh->corrupt);
 	tap(!r->bad_exit && vmstat("oom_kill") == r->oom0,
-	    "every worker, churn task and the churner exited 0; no OOM kill");
+	    "every worker, sweeper, churn task and the churner exited 0; no OOM kill");
 	for (i = 0; i < sh->errors && i < MAX_ERRS; i++)
 		diag("%s", sh->errmsg[i]);
 	tap(!sh->errors, "every control write, move, mkdir and rmdir succeeded (%ld failed)",
@@ -1376,17 +1731,18 @@ static void report_results(const struct run *r)
 	tap(final_policies(), "final mpol.policy and mpol.policy.effective match the last writes");
 	tap(final_weights(),
 	    "final mpol.weights, mpol.weights.effective and global weights match the last writes");
-	tap(final_mems(), "final cpuset.mems of w0..w2 match the last writes");
+	tap(final_mems(), "final cpuset.mems of w0..w3 match the last writes");
 
 	/* hierarchical events: S counts at least what its children count */
 	ev_s = cg_keyed(S.path, "mpol.events", "fallback");
 	ev_sum = cg_keyed(S.path, "mpol.events.local", "fallback");
-	for (g = 0; g < NR_GROUPS; g++)
+	for (g = 0; g < NR_WGROUPS; g++)
 		ev_sum += cg_keyed(G[g].path, "mpol.events", "fallback");
 	ev_w2 = cg_keyed(G[2].path, "mpol.events.local", "fallback");
 	tap(ev_s >= ev_sum && ev_w2 > 0,
 	    "mpol.events: S fallback %ld >= S local + children %ld; w2 fallback %ld > 0",
 	    ev_s, ev_sum, ev_w2);
+	report_pressure(r);
 }
 
 /* The operation counts and latencies ("# ops: ..."). */
@@ -1402,6 +1758,17 @@ static void report_ops(const struct run *r)
 	     sh->policy_writes, sh->weight_writes, sh->moves, sh->mkdirs,
 	     sh->rmdirs, sh->rmdir_busy, sh->sysfs_writes, sh->cpuset_writes,
 	     sh->churn_tasks);
+	diag("ops: w3 sweeps: passes=%ld pages_verified=%ld back_from_swap=%ld pages_checked=%ld not_mapped=%ld thp=%ld (huge %ld, no longer huge when read again %ld)",
+	     sh->sweep_passes, sh->sweep_verified, sh->sweep_swapped,
+	     sh->sweep_checked, sh->sweep_unknown, sh->sweep_thp,
+	     sh->sweep_thp_huge, sh->sweep_thp_split);
+	diag("ops: w3 pressure: memory.events max=%ld oom=%ld oom_kill=%ld; memory.stat pgsteal=%ld pgmajfault=%ld workingset_refault_anon=%ld; vmstat pswpout=%ld pswpin=%ld; memory.peak %ld KiB, memory.swap.peak %ld KiB",
+	     r->p1.max - r->p0.max, r->p1.oom - r->p0.oom,
+	     r->p1.oom_kill - r->p0.oom_kill, r->p1.steal - r->p0.steal,
+	     r->p1.majfault - r->p0.majfault,
+	     r->p1.refault - r->p0.refault, r->p1.pswpout - r->p0.pswpout,
+	     r->p1.pswpin - r->p0.pswpin, cg_num(W3_PATH, "memory.peak") / 1024,
+	     cg_num(W3_PATH, "memory.swap.peak") / 1024);
 	diag("latency ms avg/max: move %.1f/%.1f, cpuset.mems write %.1f/%.1f, churn cycle %.1f/%.1f",
 	     sh->lat_sum[0] / 1e3 / (sh->moves ?: 1), sh->lat_max[0] / 1e3,
 	     sh->lat_sum[1] / 1e3 / (sh->cpuset_writes ?: 1),
