@@ -20,36 +20,36 @@ struct task_struct;
 
 DECLARE_STATIC_KEY_FALSE(mpolcg_in_use);
 
-struct mempolicy *__mpolcg_task_policy(struct task_struct *p, bool swap);
+struct mempolicy *__mpolcg_policy_hold(void);
+void mpolcg_policy_release(void);
+struct mempolicy *__mpolcg_task_policy_peek(struct task_struct *p);
 const u8 *__mpolcg_il_weights(void);
 void mpolcg_count_fallback(void);
 void mpolcg_task_free(struct task_struct *p);
 
 /**
- * mpolcg_task_policy() - The cgroup policy a task without its own uses.
- * @p: the task; current, or a task whose alloc_lock the caller holds.
+ * mpolcg_policy_hold() - The cgroup policy current allocates by, held.
  *
- * This is the lookup at the start of an allocation.  For current, the
- * result is referenced by the task itself and stays valid until the
- * allocation ends, however long it sleeps; for another task it stays valid
- * while the caller holds task_lock(@p).
+ * For get_task_policy(), at the start of an allocation: the policy stays
+ * valid, however long the caller sleeps and however allocations nest,
+ * until the caller ends the hold with mpolcg_policy_release() (through
+ * mpol_cond_put()).
  *
- * Context: Any context but interrupts.
- * Return: the cgroup's effective policy, or %NULL for the system default.
+ * Context: Task context, any locks.
+ * Return: the cgroup's effective policy, or %NULL for the system default
+ * (then there is nothing to release).
  */
-static inline struct mempolicy *mpolcg_task_policy(struct task_struct *p)
+static inline struct mempolicy *mpolcg_policy_hold(void)
 {
 	if (static_branch_unlikely(&mpolcg_in_use))
-		return __mpolcg_task_policy(p, true);
+		return __mpolcg_policy_hold();
 	return NULL;
 }
 
 /**
- * mpolcg_task_policy_peek() - Like mpolcg_task_policy(), for a look that
- * may happen inside an allocation of @p (OOM, slab, hugetlb).
+ * mpolcg_task_policy_peek() - Look at the cgroup policy of a task, for a
+ * node choice that allocates nothing meanwhile (slab, hugetlb, OOM).
  * @p: the task
- *
- * It never releases the policy an allocation in progress is using.
  *
  * Context: rcu_read_lock() or task_lock(@p) held; the result is valid
  * until it is dropped.
@@ -58,7 +58,7 @@ static inline struct mempolicy *mpolcg_task_policy(struct task_struct *p)
 static inline struct mempolicy *mpolcg_task_policy_peek(struct task_struct *p)
 {
 	if (static_branch_unlikely(&mpolcg_in_use))
-		return __mpolcg_task_policy(p, false);
+		return __mpolcg_task_policy_peek(p);
 	return NULL;
 }
 
@@ -78,9 +78,13 @@ static inline const u8 *mpolcg_il_weights(void)
 
 #else /* CONFIG_CGROUP_MPOL */
 
-static inline struct mempolicy *mpolcg_task_policy(struct task_struct *p)
+static inline struct mempolicy *mpolcg_policy_hold(void)
 {
 	return NULL;
+}
+
+static inline void mpolcg_policy_release(void)
+{
 }
 
 static inline struct mempolicy *mpolcg_task_policy_peek(struct task_struct *p)

@@ -27,6 +27,7 @@
 #include <linux/jump_label.h>
 #include <linux/kernel.h>
 #include <linux/mempolicy.h>
+#include <linux/mmdebug.h>
 #include <linux/mpol_cgroup.h>
 #include <linux/mutex.h>
 #include <linux/nodemask.h>
@@ -174,54 +175,94 @@ static const char *mpolcg_mode_name(unsigned short mode)
 }
 
 /**
- * __mpolcg_task_policy() - Look up the cgroup policy of a task.
- * @p: the task; current, or a task whose alloc_lock the caller holds
- * @swap: this lookup starts an allocation of current
+ * __mpolcg_policy_hold() - Start using current's cgroup policy.
  *
- * Use mpolcg_task_policy() or mpolcg_task_policy_peek(), which skip this
- * while no cgroup is configured.
+ * Use mpolcg_policy_hold(), which skips this while no cgroup is
+ * configured.
  *
- * A sleeping allocation keeps using the policy it started with, while a
- * write may replace it at any time, so current holds a reference on the
- * policy it last used and swaps it here when its cgroup's policy changed:
- * a policy change costs each member one reference swap at its next
- * allocation, and an allocation that finds nothing changed costs only
- * the RCU lookup.  Allocations nested in another one (direct reclaim,
- * PF_MEMALLOC) keep the policy of the allocation they interrupt, whose
- * object they must not free; so do lookups without @swap.
+ * A caller may sleep and allocate again while it uses the policy (swap-in
+ * readahead charges memcg and allocates bios; slab refills, page_owner's
+ * stack depot and kmemleak allocate from inside the allocator; direct
+ * reclaim runs in it), while a write may replace the cgroup's policy at
+ * any time.  So current holds a reference on the policy it allocates by,
+ * counts the frames that use it in mpolcg_depth, and takes the cgroup's
+ * current policy only when no frame uses the one it has (depth zero): a
+ * nested allocation keeps the policy of the allocation it is part of, and
+ * an outer frame never sees its policy freed, whatever flags the nested
+ * allocation carries.  A policy change costs each member one reference
+ * swap at its next top-level allocation; an allocation that finds nothing
+ * changed costs the RCU lookup and two task-local counter updates.
  *
- * Context: Process context, not in interrupt.  Without @swap, or for a
- * task other than current, rcu_read_lock() or task_lock(@p) held.
- * Return: the effective policy of @p's cgroup, %NULL for the system
- * default.
+ * Context: Task context (not interrupt), any locks.  Every call that
+ * returns a policy must be paired with mpolcg_policy_release(), which
+ * mpol_cond_put() does for cgroup policies.
+ * Return: the policy, valid until the matching release, or %NULL for the
+ * system default (nothing to release).
  */
-struct mempolicy *__mpolcg_task_policy(struct task_struct *p, bool swap)
+struct mempolicy *__mpolcg_policy_hold(void)
 {
 	struct mempolicy *pol, *old = NULL;
 	struct mpolcg_eff *eff;
 
-	if (p == current && swap && (current->flags & PF_MEMALLOC))
-		return current->mpolcg_policy;
+	VM_WARN_ON_ONCE(!in_task());
+	if (!current->mpolcg_depth) {
+		rcu_read_lock();
+		eff = rcu_dereference(task_mpolcg(current)->eff);
+		pol = eff ? eff->pol : NULL;
+		if (unlikely(pol != current->mpolcg_policy)) {
+			/* eff holds a reference until a grace period ends */
+			if (pol)
+				mpol_get(pol);
+			old = current->mpolcg_policy;
+			current->mpolcg_policy = pol;
+		}
+		rcu_read_unlock();
+		/* no frame of current uses @old: the depth is zero */
+		mpol_put(old);
+	}
+	pol = current->mpolcg_policy;
+	if (pol)
+		current->mpolcg_depth++;
+	return pol;
+}
+
+/**
+ * mpolcg_policy_release() - End a use of current's cgroup policy.
+ *
+ * Pairs with a mpolcg_policy_hold() that returned a policy.  Not behind
+ * the static key: the key may have been turned off since the hold.
+ *
+ * Context: Task context, any locks.
+ */
+void mpolcg_policy_release(void)
+{
+	VM_WARN_ON_ONCE(!current->mpolcg_depth);
+	if (likely(current->mpolcg_depth))
+		current->mpolcg_depth--;
+}
+
+/**
+ * __mpolcg_task_policy_peek() - Look at the cgroup policy of a task.
+ * @p: the task
+ *
+ * Use mpolcg_task_policy_peek(), which skips this while no cgroup is
+ * configured.  For node choices that allocate nothing while they use the
+ * policy (slab node, hugetlb node masks, OOM domain, numa_maps).
+ *
+ * Context: rcu_read_lock() or task_lock(@p) held: a replaced policy is
+ * put a grace period after it was unpublished.
+ * Return: the effective policy of @p's cgroup, %NULL for the system
+ * default.
+ */
+struct mempolicy *__mpolcg_task_policy_peek(struct task_struct *p)
+{
+	struct mpolcg_eff *eff;
+	struct mempolicy *pol;
 
 	rcu_read_lock();
 	eff = rcu_dereference(task_mpolcg(p)->eff);
 	pol = eff ? eff->pol : NULL;
-	if (p != current || !swap) {
-		/*
-		 * Replaced objects are put after a grace period, which the
-		 * caller's RCU read side or task_lock(p) holds off.
-		 */
-		rcu_read_unlock();
-		return pol;
-	}
-	if (unlikely(pol != current->mpolcg_policy)) {
-		if (pol)
-			mpol_get(pol);
-		old = current->mpolcg_policy;
-		current->mpolcg_policy = pol;
-	}
 	rcu_read_unlock();
-	mpol_put(old);
 	return pol;
 }
 
@@ -932,6 +973,8 @@ static void mpolcg_attach(struct cgroup_taskset *tset)
 
 static void mpolcg_fork(struct task_struct *task)
 {
+	/* the parent forks from a syscall, not from inside an allocation */
+	VM_WARN_ON_ONCE(current->mpolcg_depth);
 	mpolcg_reset_il(task);
 }
 
@@ -943,6 +986,8 @@ static void mpolcg_fork(struct task_struct *task)
  */
 void mpolcg_task_free(struct task_struct *p)
 {
+	/* a hold that was never released: a caller without mpol_cond_put() */
+	VM_WARN_ON_ONCE(p->mpolcg_depth);
 	mpol_put(p->mpolcg_policy);
 	p->mpolcg_policy = NULL;
 }
