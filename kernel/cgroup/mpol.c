@@ -38,9 +38,6 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
-/* Own mode of a cgroup that uses its parent's effective policy. */
-#define MPOLCG_INHERIT		MPOL_MAX
-
 #define MPOLCG_WEIGHT_MAX	255
 
 /* Fallbacks notify mpol.events at most this often. */
@@ -64,8 +61,6 @@ struct mpolcg_events {
  * struct mpolcg_eff - The effective state of a cgroup, read under RCU.
  * @rcu: frees the object one grace period after it was replaced
  * @pol: effective policy (one reference), %NULL for the system default
- * @all_nodes: @pol was set without a node list, so it spans every node the
- *	task may use
  * @has_weights: some entry of @weights is set
  * @weights: effective weight per node, 0 where the global weight applies
  *
@@ -74,7 +69,6 @@ struct mpolcg_events {
 struct mpolcg_eff {
 	struct rcu_head rcu;
 	struct mempolicy *pol;
-	bool all_nodes;
 	bool has_weights;
 	u8 weights[];
 };
@@ -82,10 +76,9 @@ struct mpolcg_eff {
 /**
  * struct mpol_cgroup - The mpol state of a cgroup.
  * @css: the cgroup subsystem state
- * @mode: own mode: %MPOLCG_INHERIT, %MPOL_LOCAL or a mode with nodes
- * @all_nodes: the own mode was set without a node list
- * @nodes: the own node list, if given
- * @pol: the policy object of the own mode, %NULL for inherit and local
+ * @pol: own policy as written (one reference): %NULL for "inherit", mode
+ *	%MPOL_LOCAL for "local"; its w.user_nodemask holds the node list as
+ *	written, empty for a mode without a list (mpol_cgroup_alloc())
  * @weights: own weight overrides, nr_node_ids entries, 0 for none
  * @nr_weights: number of nonzero entries in @weights
  * @counted: this cgroup holds a reference on mpolcg_in_use
@@ -97,16 +90,13 @@ struct mpolcg_eff {
  * @events_file: handle for mpol.events
  * @events_local_file: handle for mpol.events.local
  *
- * @mode to @dead are protected by mpolcg_mutex; @eff is written under it
+ * @pol to @dead are protected by mpolcg_mutex; @eff is written under it
  * too.  The allocation path only bumps the per-cpu @events and reads
  * @next_notify, writing it once per notification, so that a misconfigured
  * cgroup does not turn each allocation into a shared write.
  */
 struct mpol_cgroup {
 	struct cgroup_subsys_state css;
-	unsigned short mode;
-	bool all_nodes;
-	nodemask_t nodes;
 	struct mempolicy *pol;
 	u8 *weights;
 	unsigned int nr_weights;
@@ -134,6 +124,7 @@ static const struct {
 	const char *name;
 	unsigned short mode;
 } mpolcg_modes[] = {
+	{ "local",		 MPOL_LOCAL },
 	{ "preferred",		 MPOL_PREFERRED },
 	{ "preferred-many",	 MPOL_PREFERRED_MANY },
 	{ "bind",		 MPOL_BIND },
@@ -267,6 +258,20 @@ struct mempolicy *__mpolcg_task_policy_peek(struct task_struct *p)
 }
 
 /**
+ * mpolcg_task_free() - Drop the policy reference of a dead task.
+ * @p: the task, freed by __put_task_struct()
+ *
+ * Context: Any context but NMI.
+ */
+void mpolcg_task_free(struct task_struct *p)
+{
+	/* a hold that was never released: a caller without mpol_cond_put() */
+	VM_WARN_ON_ONCE(p->mpolcg_depth);
+	mpol_put(p->mpolcg_policy);
+	p->mpolcg_policy = NULL;
+}
+
+/**
  * __mpolcg_il_weights() - The interleave weights of current's cgroup.
  *
  * Use mpolcg_il_weights(), which skips this while no cgroup is configured.
@@ -330,13 +335,11 @@ static void mpolcg_eff_fill(struct mpolcg_eff *eff, struct mpol_cgroup *cg,
 {
 	int nid;
 
-	if (cg->mode != MPOLCG_INHERIT || !peff) {
-		eff->pol = cg->pol;
-		eff->all_nodes = cg->all_nodes;
-	} else {
-		eff->pol = peff->pol;
-		eff->all_nodes = peff->all_nodes;
-	}
+	if (cg->pol)
+		/* "local" is the system default, not a policy object */
+		eff->pol = cg->pol->mode == MPOL_LOCAL ? NULL : cg->pol;
+	else
+		eff->pol = peff ? peff->pol : NULL;
 	eff->has_weights = false;
 	for (nid = 0; nid < nr_node_ids; nid++) {
 		eff->weights[nid] = cg->weights[nid];
@@ -350,8 +353,7 @@ static void mpolcg_eff_fill(struct mpolcg_eff *eff, struct mpol_cgroup *cg,
 static bool mpolcg_eff_equal(const struct mpolcg_eff *a,
 			     const struct mpolcg_eff *b)
 {
-	return a->pol == b->pol && a->all_nodes == b->all_nodes &&
-	       !memcmp(a->weights, b->weights, nr_node_ids);
+	return a->pol == b->pol && !memcmp(a->weights, b->weights, nr_node_ids);
 }
 
 static void mpolcg_eff_publish(struct mpol_cgroup *cg, struct mpolcg_eff *eff)
@@ -456,7 +458,7 @@ static void mpolcg_propagate(struct mpol_cgroup *cg, struct mpolcg_spares *sp)
 /* Take or drop @cg's reference on mpolcg_in_use to match its settings. */
 static void mpolcg_update_in_use(struct mpol_cgroup *cg)
 {
-	bool configured = cg->mode != MPOLCG_INHERIT || cg->nr_weights;
+	bool configured = cg->pol || cg->nr_weights;
 
 	lockdep_assert_held(&mpolcg_mutex);
 
@@ -469,18 +471,17 @@ static void mpolcg_update_in_use(struct mpol_cgroup *cg)
 		static_branch_dec(&mpolcg_in_use);
 }
 
-static void mpolcg_print_policy(struct seq_file *sf, unsigned short mode,
-				bool all_nodes, const nodemask_t *nodes)
+/* "inherit" for %NULL, else "MODE" or "MODE:NODELIST" as written */
+static void mpolcg_print_policy(struct seq_file *sf,
+				const struct mempolicy *pol)
 {
-	if (mode == MPOLCG_INHERIT)
+	if (!pol)
 		seq_puts(sf, "inherit\n");
-	else if (mode == MPOL_LOCAL)
-		seq_puts(sf, "local\n");
-	else if (all_nodes)
-		seq_printf(sf, "%s\n", mpolcg_mode_name(mode));
+	else if (nodes_empty(pol->w.user_nodemask))
+		seq_printf(sf, "%s\n", mpolcg_mode_name(pol->mode));
 	else
-		seq_printf(sf, "%s:%*pbl\n", mpolcg_mode_name(mode),
-			   nodemask_pr_args(nodes));
+		seq_printf(sf, "%s:%*pbl\n", mpolcg_mode_name(pol->mode),
+			   nodemask_pr_args(&pol->w.user_nodemask));
 }
 
 static int mpolcg_policy_show(struct seq_file *sf, void *v)
@@ -488,7 +489,7 @@ static int mpolcg_policy_show(struct seq_file *sf, void *v)
 	struct mpol_cgroup *cg = css_mpolcg(seq_css(sf));
 
 	mutex_lock(&mpolcg_mutex);
-	mpolcg_print_policy(sf, cg->mode, cg->all_nodes, &cg->nodes);
+	mpolcg_print_policy(sf, cg->pol);
 	mutex_unlock(&mpolcg_mutex);
 	return 0;
 }
@@ -500,11 +501,10 @@ static int mpolcg_policy_effective_show(struct seq_file *sf, void *v)
 
 	rcu_read_lock();
 	eff = rcu_dereference(cg->eff);
-	if (!eff || !eff->pol)
-		mpolcg_print_policy(sf, MPOL_LOCAL, false, NULL);
+	if (eff && eff->pol)
+		mpolcg_print_policy(sf, eff->pol);
 	else
-		mpolcg_print_policy(sf, eff->pol->mode, eff->all_nodes,
-				    &eff->pol->nodes);
+		seq_puts(sf, "local\n");
 	rcu_read_unlock();
 	return 0;
 }
@@ -520,66 +520,93 @@ static bool mpolcg_has_space(const char *s)
 
 /*
  * Parse "inherit", "local", "MODE" or "MODE:NODELIST" from @buf, which the
- * caller stripped.  Nodes must be possible nodes; "preferred" takes exactly
- * one.
+ * caller stripped, into *@pol (%NULL for "inherit").  Nodes must be
+ * possible nodes; "preferred" takes exactly one.
  */
-static int mpolcg_parse_policy(char *buf, unsigned short *mode,
-			       bool *all_nodes, nodemask_t *nodes)
+static int mpolcg_parse_policy(char *buf, struct mempolicy **pol)
 {
 	char *list = strchr(buf, ':');
+	unsigned short mode;
+	nodemask_t nodes;
 	int i, ret;
 
+	*pol = NULL;
 	if (list)
 		*list++ = '\0';
-
-	*all_nodes = false;
-	nodes_clear(*nodes);
-	if (!strcmp(buf, "inherit") || !strcmp(buf, "local")) {
-		if (list)
-			return -EINVAL;
-		*mode = buf[0] == 'i' ? MPOLCG_INHERIT : MPOL_LOCAL;
-		return 0;
-	}
+	if (!strcmp(buf, "inherit"))
+		return list ? -EINVAL : 0;
 
 	for (i = 0; i < ARRAY_SIZE(mpolcg_modes); i++)
 		if (!strcmp(buf, mpolcg_modes[i].name))
 			break;
 	if (i == ARRAY_SIZE(mpolcg_modes))
 		return -EINVAL;
-	*mode = mpolcg_modes[i].mode;
+	mode = mpolcg_modes[i].mode;
 
 	if (!list) {
 		/* "preferred" names one node: there is no "every node" */
-		if (*mode == MPOL_PREFERRED)
+		if (mode == MPOL_PREFERRED)
 			return -EINVAL;
-		*all_nodes = true;
-		return 0;
+	} else {
+		if (mode == MPOL_LOCAL)
+			return -EINVAL;
+		ret = nodelist_parse(list, nodes);
+		/* a number past MAX_NUMNODES, or past any integer */
+		if (ret == -ERANGE || ret == -EOVERFLOW)
+			return -ENODEV;
+		if (ret)
+			return ret;
+		if (nodes_empty(nodes))
+			return -EINVAL;
+		if (!nodes_subset(nodes, node_possible_map))
+			return -ENODEV;
+		if (mode == MPOL_PREFERRED && nodes_weight(nodes) != 1)
+			return -EINVAL;
 	}
 
-	ret = nodelist_parse(list, *nodes);
-	/* a number past MAX_NUMNODES, or past any integer */
-	if (ret == -ERANGE || ret == -EOVERFLOW)
-		return -ENODEV;
+	*pol = mpol_cgroup_alloc(mode, list ? &nodes : NULL);
+	return *pol ? 0 : -ENOMEM;
+}
+
+/*
+ * Change @cg's own settings through @apply, which cannot fail, and publish
+ * the new effective state of its subtree: lock, preallocate, apply,
+ * propagate, update the static key, unlock.  Either everything changes or
+ * nothing does.
+ */
+static int mpolcg_update(struct mpol_cgroup *cg,
+			 void (*apply)(struct mpol_cgroup *cg, void *arg),
+			 void *arg)
+{
+	struct mpolcg_spares sp;
+	int ret;
+
+	mutex_lock(&mpolcg_mutex);
+	ret = mpolcg_spares_alloc(cg, &sp);
 	if (ret)
-		return ret;
-	if (nodes_empty(*nodes))
-		return -EINVAL;
-	if (!nodes_subset(*nodes, node_possible_map))
-		return -ENODEV;
-	if (*mode == MPOL_PREFERRED && nodes_weight(*nodes) != 1)
-		return -EINVAL;
-	return 0;
+		goto unlock;
+	apply(cg, arg);
+	mpolcg_propagate(cg, &sp);
+	mpolcg_update_in_use(cg);
+	mpolcg_spares_free(&sp);
+unlock:
+	mutex_unlock(&mpolcg_mutex);
+	return ret;
+}
+
+/* Install the policy @arg (%NULL: inherit), putting the old one. */
+static void mpolcg_apply_policy(struct mpol_cgroup *cg, void *arg)
+{
+	/* published effective states hold their own references */
+	mpol_put(cg->pol);
+	cg->pol = arg;
 }
 
 static ssize_t mpolcg_policy_write(struct kernfs_open_file *of, char *buf,
 				   size_t nbytes, loff_t off)
 {
 	struct mpol_cgroup *cg = css_mpolcg(of_css(of));
-	struct mempolicy *pol = NULL, *old_pol;
-	struct mpolcg_spares sp;
-	unsigned short mode;
-	bool all_nodes;
-	nodemask_t nodes;
+	struct mempolicy *pol;
 	int ret;
 
 	if (memchr(buf, '\0', nbytes))
@@ -588,36 +615,13 @@ static ssize_t mpolcg_policy_write(struct kernfs_open_file *of, char *buf,
 	/* one value: no white space inside it, by strstrip()'s isspace() */
 	if (mpolcg_has_space(buf))
 		return -EINVAL;
-	ret = mpolcg_parse_policy(buf, &mode, &all_nodes, &nodes);
+	ret = mpolcg_parse_policy(buf, &pol);
 	if (ret)
 		return ret;
-
-	if (mode != MPOLCG_INHERIT && mode != MPOL_LOCAL) {
-		pol = mpol_cgroup_alloc(mode, all_nodes ? &node_possible_map :
-							  &nodes);
-		if (!pol)
-			return -ENOMEM;
-	}
-
-	mutex_lock(&mpolcg_mutex);
-	ret = mpolcg_spares_alloc(cg, &sp);
-	if (ret) {
-		mutex_unlock(&mpolcg_mutex);
+	ret = mpolcg_update(cg, mpolcg_apply_policy, pol);
+	if (ret)
 		mpol_put(pol);
-		return ret;
-	}
-	old_pol = cg->pol;
-	cg->pol = pol;
-	cg->mode = mode;
-	cg->all_nodes = all_nodes;
-	cg->nodes = nodes;
-	mpolcg_propagate(cg, &sp);
-	mpolcg_update_in_use(cg);
-	mutex_unlock(&mpolcg_mutex);
-
-	mpolcg_spares_free(&sp);
-	mpol_put(old_pol);
-	return nbytes;
+	return ret ?: nbytes;
 }
 
 static int mpolcg_weights_show(struct seq_file *sf, void *v)
@@ -721,11 +725,27 @@ static int mpolcg_parse_weights(char *buf, s16 *upd)
 	return n;
 }
 
+/* Apply the parsed lines @arg (s16 per node, -1: not named). */
+static void mpolcg_apply_weights(struct mpol_cgroup *cg, void *arg)
+{
+	const s16 *upd = arg;
+	int nid;
+
+	for (nid = 0; nid < nr_node_ids; nid++) {
+		if (upd[nid] < 0)
+			continue;
+		if (!cg->weights[nid] && upd[nid])
+			cg->nr_weights++;
+		else if (cg->weights[nid] && !upd[nid])
+			cg->nr_weights--;
+		cg->weights[nid] = upd[nid];
+	}
+}
+
 static ssize_t mpolcg_weights_write(struct kernfs_open_file *of, char *buf,
 				    size_t nbytes, loff_t off)
 {
 	struct mpol_cgroup *cg = css_mpolcg(of_css(of));
-	struct mpolcg_spares sp;
 	s16 *upd;
 	int nid, ret;
 
@@ -740,26 +760,7 @@ static ssize_t mpolcg_weights_write(struct kernfs_open_file *of, char *buf,
 	ret = mpolcg_parse_weights(buf, upd);
 	if (ret <= 0)
 		goto out;
-
-	mutex_lock(&mpolcg_mutex);
-	ret = mpolcg_spares_alloc(cg, &sp);
-	if (ret) {
-		mutex_unlock(&mpolcg_mutex);
-		goto out;
-	}
-	for (nid = 0; nid < nr_node_ids; nid++) {
-		if (upd[nid] < 0)
-			continue;
-		if (!cg->weights[nid] && upd[nid])
-			cg->nr_weights++;
-		else if (cg->weights[nid] && !upd[nid])
-			cg->nr_weights--;
-		cg->weights[nid] = upd[nid];
-	}
-	mpolcg_propagate(cg, &sp);
-	mpolcg_update_in_use(cg);
-	mutex_unlock(&mpolcg_mutex);
-	mpolcg_spares_free(&sp);
+	ret = mpolcg_update(cg, mpolcg_apply_weights, upd);
 out:
 	kfree(upd);
 	return ret < 0 ? ret : nbytes;
@@ -872,7 +873,6 @@ mpolcg_css_alloc(struct cgroup_subsys_state *parent_css)
 		kfree(cg);
 		return ERR_PTR(-ENOMEM);
 	}
-	cg->mode = MPOLCG_INHERIT;
 	cg->next_notify = jiffies;
 	return &cg->css;
 }
@@ -895,6 +895,27 @@ static int mpolcg_css_online(struct cgroup_subsys_state *css)
 	return 0;
 }
 
+/*
+ * Reset the settings of a cgroup going offline and move its event counts
+ * to its parent.
+ */
+static void mpolcg_apply_offline(struct mpol_cgroup *cg, void *arg)
+{
+	struct mpol_cgroup *parent = parent_mpolcg(cg);
+	int i;
+
+	/* keep the counts in the parent's mpol.events */
+	for (i = 0; i < NR_MPOLCG_EVENTS; i++)
+		atomic64_add(mpolcg_events_read(cg, i) +
+			     atomic64_read(&cg->events_dead[i]),
+			     &parent->events_dead[i]);
+	cg->dead = true;
+	mpol_put(cg->pol);
+	cg->pol = NULL;
+	memset(cg->weights, 0, nr_node_ids);
+	cg->nr_weights = 0;
+}
+
 /**
  * mpolcg_css_offline() - Reset the settings of a cgroup being removed.
  * @css: the css of the cgroup
@@ -906,33 +927,17 @@ static int mpolcg_css_online(struct cgroup_subsys_state *css)
 static void mpolcg_css_offline(struct cgroup_subsys_state *css)
 {
 	struct mpol_cgroup *cg = css_mpolcg(css);
-	struct mpol_cgroup *parent = parent_mpolcg(cg);
-	struct mempolicy *old_pol;
-	struct mpolcg_spares sp;
-	int i;
 
+	if (!mpolcg_update(cg, mpolcg_apply_offline, NULL))
+		return;
+	/*
+	 * No memory to republish: lingering (exiting) tasks keep the old
+	 * effective state, but the settings, counts and key still go.
+	 */
 	mutex_lock(&mpolcg_mutex);
-	/* keep the counts in the parent's mpol.events */
-	for (i = 0; i < NR_MPOLCG_EVENTS; i++)
-		atomic64_add(mpolcg_events_read(cg, i) +
-			     atomic64_read(&cg->events_dead[i]),
-			     &parent->events_dead[i]);
-	cg->dead = true;
-	old_pol = cg->pol;
-	cg->pol = NULL;
-	cg->mode = MPOLCG_INHERIT;
-	cg->all_nodes = false;
-	nodes_clear(cg->nodes);
-	memset(cg->weights, 0, nr_node_ids);
-	cg->nr_weights = 0;
-	/* if this fails, lingering tasks keep the old state; harmless */
-	if (!mpolcg_spares_alloc(cg, &sp)) {
-		mpolcg_propagate(cg, &sp);
-		mpolcg_spares_free(&sp);
-	}
+	mpolcg_apply_offline(cg, NULL);
 	mpolcg_update_in_use(cg);
 	mutex_unlock(&mpolcg_mutex);
-	mpol_put(old_pol);
 }
 
 static void mpolcg_css_free(struct cgroup_subsys_state *css)
@@ -976,20 +981,6 @@ static void mpolcg_fork(struct task_struct *task)
 	/* the parent forks from a syscall, not from inside an allocation */
 	VM_WARN_ON_ONCE(current->mpolcg_depth);
 	mpolcg_reset_il(task);
-}
-
-/**
- * mpolcg_task_free() - Drop the policy reference of a dead task.
- * @p: the task, freed by __put_task_struct()
- *
- * Context: Any context but NMI.
- */
-void mpolcg_task_free(struct task_struct *p)
-{
-	/* a hold that was never released: a caller without mpol_cond_put() */
-	VM_WARN_ON_ONCE(p->mpolcg_depth);
-	mpol_put(p->mpolcg_policy);
-	p->mpolcg_policy = NULL;
 }
 
 struct cgroup_subsys mpol_cgrp_subsys = {
