@@ -19,6 +19,7 @@
 #define _GNU_SOURCE
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/limits.h>
 #include <linux/mempolicy.h>
 #include <pthread.h>
@@ -2283,6 +2284,252 @@ cleanup:
 }
 
 /*
+ * The exact fallback count.  A child under cpuset.mems = n0 and a policy on
+ * n1 only (every allocation falls back) works in phases that the parent
+ * brackets by reading mpol.events.local; the child makes no system call
+ * inside a phase but what the phase is about, and waits between phases by
+ * spinning on shared memory, so that only the allocations of the phase
+ * are counted:
+ *  - 4 KiB: faulting FB_4K pages whose page tables exist already is FB_4K
+ *    allocations;
+ *  - THP: each 2 MiB fault is two allocations, the folio and the page
+ *    table deposited for a later split;
+ *  - bulk: each open of /dev/ptmx vzalloc()s two n_tty buffers (master
+ *    and slave), each with one alloc_pages_bulk_array_mempolicy() call;
+ *    the same opens also refill the vmap_area slab and the vmalloc page
+ *    tables now and then (pages that fall back too), so the count is two
+ *    per open plus that refill, bounded, and not four per open (a count
+ *    for the node count and one per node pass).
+ */
+#define FB_BLOCKS	4
+#define FB_4K		(FB_BLOCKS * 511)
+#define FB_OPENS	64
+#define FB_BULK		(2 * FB_OPENS)	/* vzalloc() calls */
+#define SZ_2M		(2UL << 20)
+
+struct fb_sync {
+	volatile int phase;		/* the parent's go */
+	volatile int done;		/* the child's last completed phase */
+	char failed[128];
+};
+
+enum { FB_SETUP = 1, FB_PHASE_4K, FB_PHASE_THP, FB_PHASE_BULK };
+
+static void fb_wait(struct fb_sync *s, int phase)
+{
+	while (s->phase < phase)
+		sched_yield();
+}
+
+static int child_fb_exit(struct fb_sync *s, const char *what)
+{
+	snprintf(s->failed, sizeof(s->failed), "%s: %s", what,
+		 strerror(errno));
+	s->done = -1;
+	return 1;
+}
+
+static int child_fallback_count(const char *cgroup, void *arg)
+{
+	struct fb_sync *s = arg;
+	char *map, *b, *small, *thp;
+	int i, j, fd;
+
+	/*
+	 * One mapping in one 1 GiB range, so that one PMD table serves it:
+	 * a 2 MiB block for the upper page tables, FB_BLOCKS of 4 KiB pages,
+	 * then 1 + FB_BLOCKS huge page blocks.
+	 */
+	for (i = 0; i < 64; i++) {
+		map = mmap(NULL, 22 * SZ_2M, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (map == MAP_FAILED)
+			return child_fb_exit(s, "mmap");
+		b = (char *)(((unsigned long)map + SZ_2M - 1) & ~(SZ_2M - 1));
+		if ((unsigned long)b >> 30 ==
+		    ((unsigned long)b + 20 * SZ_2M - 1) >> 30)
+			break;
+		munmap(map, 22 * SZ_2M);
+	}
+	small = b + SZ_2M;
+	thp = small + FB_BLOCKS * SZ_2M;
+	if (madvise(b, (1 + FB_BLOCKS) * SZ_2M, MADV_NOHUGEPAGE) ||
+	    madvise(thp, (1 + FB_BLOCKS) * SZ_2M, MADV_HUGEPAGE))
+		return child_fb_exit(s, "madvise");
+	/*
+	 * The page tables of the range and both VMAs' anon_vma: one page of
+	 * each 4 KiB block, the first huge page block (not measured).
+	 */
+	b[0] = 1;
+	for (i = 0; i < FB_BLOCKS; i++)
+		small[i * SZ_2M] = 1;
+	thp[0] = 1;
+	thp += SZ_2M;
+	/* warm the tty and vmalloc paths */
+	for (i = 0; i < 8; i++) {
+		fd = open("/dev/ptmx", O_RDWR | O_NOCTTY);
+		if (fd < 0)
+			return child_fb_exit(s, "open /dev/ptmx");
+		close(fd);
+	}
+	s->done = FB_SETUP;
+
+	fb_wait(s, FB_PHASE_4K);
+	for (i = 0; i < FB_BLOCKS; i++)
+		for (j = 1; j < 512; j++)
+			small[i * SZ_2M + j * page_size] = 1;
+	s->done = FB_PHASE_4K;
+
+	fb_wait(s, FB_PHASE_THP);
+	for (i = 0; i < FB_BLOCKS; i++)
+		thp[i * SZ_2M] = 1;
+	s->done = FB_PHASE_THP;
+
+	fb_wait(s, FB_PHASE_BULK);
+	for (i = 0; i < FB_OPENS; i++) {
+		fd = open("/dev/ptmx", O_RDWR | O_NOCTTY);
+		if (fd < 0)
+			return child_fb_exit(s, "open /dev/ptmx");
+		close(fd);
+	}
+	s->done = FB_PHASE_BULK;
+
+	/* stay until the parent has read /proc/PID/smaps_rollup */
+	fb_wait(s, FB_PHASE_BULK + 1);
+	return 0;
+}
+
+/* Let the child run @phase; the fallbacks it counted, or -1. */
+static long fb_phase(struct fb_sync *s, const char *c, int phase)
+{
+	long before = fallbacks(c, "mpol.events.local"), after;
+	int ms;
+
+	s->phase = phase;
+	for (ms = 0; s->done != phase && s->done >= 0 && ms < WAIT_MS; ms++)
+		usleep(1000);
+	if (s->done != phase) {
+		ksft_print_msg("phase %d: child %s\n", phase,
+			       s->done < 0 ? s->failed : "timed out");
+		return -1;
+	}
+	after = fallbacks(c, "mpol.events.local");
+	return before < 0 || after < 0 ? -1 : after - before;
+}
+
+/* AnonHugePages of @pid in kB, or -1. */
+static long anon_huge_kb(pid_t pid)
+{
+	char path[64], buf[BUF_LEN], *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", pid);
+	if (read_text(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	p = strstr(buf, "AnonHugePages:");
+	return p ? strtol(p + strlen("AnonHugePages:"), NULL, 10) : -1;
+}
+
+static bool thp_usable(void)
+{
+	char buf[256];
+
+	if (read_text("/sys/kernel/mm/transparent_hugepage/enabled", buf,
+		      sizeof(buf)) <= 0)
+		return false;
+	return !strstr(buf, "[never]");
+}
+
+/* One run of the phases under @mode:n1 in @c; KSFT_PASS or KSFT_FAIL. */
+static int fallback_count_run(const char *c, const char *mode, int n1,
+			      bool thp)
+{
+	struct fb_sync *s;
+	long got, huge;
+	int ret = KSFT_FAIL;
+	pid_t pid;
+
+	s = mmap(NULL, sizeof(*s), PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (s == MAP_FAILED || set_policy(c, mode, 1, &n1))
+		return KSFT_FAIL;
+	memset(s, 0, sizeof(*s));
+	/* room for the huge pages: compact first */
+	if (thp)
+		write_text("/proc/sys/vm/compact_memory", "1", 1);
+	pid = cg_run_nowait(c, child_fallback_count, s);
+	if (pid < 0)
+		goto out;
+	if (fb_phase(s, c, FB_SETUP) < 0)
+		goto out;
+	got = fb_phase(s, c, FB_PHASE_4K);
+	if (got != FB_4K) {
+		ksft_print_msg("%s: %d 4 KiB faults counted %ld fallbacks\n",
+			       mode, FB_4K, got);
+		goto out;
+	}
+	got = fb_phase(s, c, FB_PHASE_THP);
+	huge = anon_huge_kb(pid);
+	if (thp && huge != (FB_BLOCKS + 1) * 2048) {
+		ksft_print_msg("%s: AnonHugePages %ld kB, expected %lu: no THP for the fault phase\n",
+			       mode, huge, (FB_BLOCKS + 1) * 2048UL);
+		goto out;
+	}
+	/* without THP the faults are 4 KiB ones (and a page table each) */
+	if (got != FB_BLOCKS * 2) {
+		ksft_print_msg("%s: %d huge page faults counted %ld fallbacks, expected %d\n",
+			       mode, FB_BLOCKS, got, FB_BLOCKS * 2);
+		goto out;
+	}
+	got = fb_phase(s, c, FB_PHASE_BULK);
+	ksft_print_msg("%s: %d opens (%d vzalloc() calls) counted %ld fallbacks\n",
+		       mode, FB_OPENS, FB_BULK, got);
+	if (got < FB_BULK || got > FB_BULK + FB_BULK / 8)
+		goto out;
+	ret = KSFT_PASS;
+out:
+	s->phase = FB_PHASE_BULK + 1;
+	if (pid > 0) {
+		int status;
+
+		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+		    WEXITSTATUS(status)) {
+			ksft_print_msg("child: %s\n", s->failed);
+			ret = KSFT_FAIL;
+		}
+	}
+	munmap(s, sizeof(*s));
+	return ret;
+}
+
+/*
+ * mpol.events counts each allocation that fell back exactly once, on the
+ * single-page, the folio/THP and the bulk paths, for bind (nodes from
+ * policy_nodemask()) and interleave (the interleave helpers).
+ */
+static int test_mpol_fallback_count(const char *root)
+{
+	int n0 = mem_nodes[0], n1 = mem_nodes[1];
+	int ret = KSFT_FAIL;
+	char *c;
+
+	if (need_nodes(2) || enable_controller(root, root, "cpuset"))
+		return KSFT_SKIP;
+	c = cg_name(root, "mpol_test_fallback_count");
+	if (!c || cg_create(c))
+		goto cleanup;
+	if (cg_writef(c, "cpuset.mems", "%d", n0))
+		goto cleanup;
+	if (fallback_count_run(c, "bind", n1, thp_usable()) ||
+	    fallback_count_run(c, "interleave", n1, thp_usable()))
+		goto cleanup;
+	ret = KSFT_PASS;
+cleanup:
+	cg_destroy(c);
+	free(c);
+	return ret;
+}
+
+/*
  * A write to mpol.policy or mpol.weights changes where the next faults of
  * a running member go; its earlier pages stay.
  */
@@ -2495,6 +2742,7 @@ struct mpol_test {
 	T(test_mpol_clone_into_cgroup),
 	T(test_mpol_cpuset_narrow),
 	T(test_mpol_fallback),
+	T(test_mpol_fallback_count),
 	T(test_mpol_live_change),
 	T(test_mpol_local),
 	T(test_mpol_threaded_cgroups),
