@@ -71,6 +71,8 @@ while IFS= read -r f; do
 done <"$STATE/touched.new"
 
 for p in "${patches[@]}"; do
+	# a mail without a diff: its files are all NEW-FILEs (copied below)
+	grep -q '^diff --git ' "$p" || continue
 	if ! out=$(patch -d "$STAGE" -p1 --batch --forward --no-backup-if-mismatch \
 			--reject-file=- -i "$p" 2>&1); then
 		echo "$out" >&2

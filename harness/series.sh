@@ -83,10 +83,10 @@ for line in "${lines[@]}"; do
 	read -r -a f <<<"$line"
 	p=$ROOT/patches/${f[0]}
 	[[ -f $p ]] || die "patches/series: patch file patches/${f[0]} not found"
-	if ! git_ am -q --empty=keep "$p" >"$LOGS/series-am.log" 2>&1; then
+	if ! git_apply_mail "$G" "$p" >"$LOGS/series-am.log" 2>&1; then
 		cat "$LOGS/series-am.log" >&2
-		git_ am --abort >/dev/null 2>&1 || true
-		die "git am of patches/${f[0]} failed (does it apply on top of the previous patches?)"
+		git_ reset -q --hard >/dev/null 2>&1 || true
+		die "applying patches/${f[0]} failed (does it apply on top of the previous patches?)"
 	fi
 	for nf in "${f[@]:1}"; do
 		[[ -f $ROOT/$nf ]] || die "new file $nf (listed for ${f[0]}) not found"

@@ -94,3 +94,23 @@ set_qemu_accel() {
 	*) die "ACCEL must be tcg or kvm" ;;
 	esac
 }
+
+# Commit the git-format-patch mail $2 in the git work tree $1 as `git am`
+# would (author, date, subject and message from the mail), also when the
+# mail has no diff: a patch whose only file is a NEW-FILE of patches/series
+# (git 2.39's am refuses a mail without a patch).
+git_apply_mail() {
+	local dir=$1 mail=$2 t rc=1
+	t=$(mktemp -d) || return 1
+	if git -C "$dir" mailinfo "$t/msg" "$t/patch" <"$mail" >"$t/info" &&
+		{ ! grep -q "^diff --git " "$t/patch" || git -C "$dir" apply --index "$t/patch"; }; then
+		{ sed -n 's/^Subject: //p' "$t/info"; echo; cat "$t/msg"; } >"$t/log"
+		GIT_AUTHOR_NAME=$(sed -n 's/^Author: //p' "$t/info") \
+		GIT_AUTHOR_EMAIL=$(sed -n 's/^Email: //p' "$t/info") \
+		GIT_AUTHOR_DATE=$(sed -n 's/^Date: //p' "$t/info") \
+		GIT_COMMITTER_NAME="mpol harness" GIT_COMMITTER_EMAIL=mpol-harness@localhost \
+			git -C "$dir" commit -q --allow-empty --cleanup=verbatim -F "$t/log" && rc=0
+	fi
+	rm -rf "$t"
+	return $rc
+}
