@@ -1,0 +1,260 @@
+# split-controller.py FINAL OUTDIR: derive the two intermediate versions of
+# kernel/cgroup/mpol.c that patches 0002 (policy files: step1.c) and 0003
+# (+ weights: step2.c) add, from the final file (0004 brings the events).
+# Every replacement must match exactly once, so an edit of the final file
+# that the split does not know fails here instead of producing a broken
+# step.  Used by harness/split-controller.sh.
+import sys
+final = open(sys.argv[1]).read()
+out = sys.argv[2]
+s = final
+def rep(old, new=''):
+    global s
+    n = s.count(old)
+    if n != 1:
+        sys.exit("count %d for:\n%s" % (n, old))
+    s = s.replace(old, new)
+def cut(start, end, new=''):
+    global s
+    a = s.index(start); b = s.index(end, a)
+    s = s[:a] + new + s[b:]
+
+# ---- step 2: no events
+rep('''/* Fallbacks notify mpol.events at most this often. */
+#define MPOLCG_NOTIFY_INTERVAL	(HZ / 10)
+
+enum mpolcg_event {
+	MPOLCG_EVENT_FALLBACK,	/* no node of an explicit list was allowed */
+	NR_MPOLCG_EVENTS,
+};
+
+static const char * const mpolcg_event_names[NR_MPOLCG_EVENTS] = {
+	[MPOLCG_EVENT_FALLBACK] = "fallback",
+};
+
+/* Per-cpu event counts of one cgroup, bumped on the allocation path. */
+struct mpolcg_events {
+	u64 ev[NR_MPOLCG_EVENTS];
+};
+
+''')
+rep(''' * @counted: this cgroup holds a reference on mpolcg_in_use
+ * @dead: offline; its counts moved to the parent's @events_dead
+ * @eff: the effective state, published under RCU
+ * @events: per-cpu event counts of this cgroup's tasks
+ * @events_dead: event counts of removed descendants
+ * @next_notify: jiffies before which events are not notified again
+ * @events_file: handle for mpol.events
+ * @events_local_file: handle for mpol.events.local
+ *
+ * @pol to @dead are protected by mpolcg_mutex; @eff is written under it
+ * too.  The allocation path only bumps the per-cpu @events and reads
+ * @next_notify, writing it once per notification, so that a misconfigured
+ * cgroup does not turn each allocation into a shared write.
+ */''', ''' * @counted: this cgroup holds a reference on mpolcg_in_use
+ * @eff: the effective state, published under RCU
+ *
+ * @pol to @counted are protected by mpolcg_mutex; @eff is written under
+ * it too.
+ */''')
+rep('''	bool counted;
+	bool dead;
+	struct mpolcg_eff __rcu *eff;
+	struct mpolcg_events __percpu *events;
+	atomic64_t events_dead[NR_MPOLCG_EVENTS];
+	unsigned long next_notify;
+	struct cgroup_file events_file;
+	struct cgroup_file events_local_file;
+};''', '''	bool counted;
+	struct mpolcg_eff __rcu *eff;
+};''')
+cut('''/**
+ * mpolcg_count_fallback()''', 'static struct mpolcg_eff *mpolcg_eff_alloc(void)', '''/**
+ * mpolcg_count_fallback() - Count an allocation whose policy nodes were
+ * all outside the task's allowed nodes.
+ *
+ * Nothing counts them yet: mpol.events comes with a later patch.
+ *
+ * Context: Process context, any locks.
+ */
+void mpolcg_count_fallback(void)
+{
+}
+
+''')
+cut('static u64 mpolcg_events_read(struct mpol_cgroup *cg, int ev)', 'static struct cftype mpolcg_files[] = {')
+rep('''	{
+		.name = "events",
+		.flags = CFTYPE_NOT_ON_ROOT,
+		.file_offset = offsetof(struct mpol_cgroup, events_file),
+		.seq_show = mpolcg_events_show,
+	},
+	{
+		.name = "events.local",
+		.flags = CFTYPE_NOT_ON_ROOT,
+		.file_offset = offsetof(struct mpol_cgroup, events_local_file),
+		.seq_show = mpolcg_events_local_show,
+	},
+''')
+rep('''	cg->weights = kzalloc(nr_node_ids, GFP_KERNEL);
+	cg->events = alloc_percpu(struct mpolcg_events);
+	if (!cg->weights || !cg->events) {
+		free_percpu(cg->events);
+		kfree(cg->weights);
+		kfree(cg);
+		return ERR_PTR(-ENOMEM);
+	}
+	cg->next_notify = jiffies;
+	return &cg->css;''', '''	cg->weights = kzalloc(nr_node_ids, GFP_KERNEL);
+	if (!cg->weights) {
+		kfree(cg);
+		return ERR_PTR(-ENOMEM);
+	}
+	return &cg->css;''')
+rep('''/*
+ * Reset the settings of a cgroup going offline and move its event counts
+ * to its parent.
+ */
+static void mpolcg_apply_offline(struct mpol_cgroup *cg, void *arg)
+{
+	struct mpol_cgroup *parent = parent_mpolcg(cg);
+	int i;
+
+	/* keep the counts in the parent's mpol.events */
+	for (i = 0; i < NR_MPOLCG_EVENTS; i++)
+		atomic64_add(mpolcg_events_read(cg, i) +
+			     atomic64_read(&cg->events_dead[i]),
+			     &parent->events_dead[i]);
+	cg->dead = true;
+	mpol_put(cg->pol);''', '''/* Reset the settings of a cgroup going offline. */
+static void mpolcg_apply_offline(struct mpol_cgroup *cg, void *arg)
+{
+	mpol_put(cg->pol);''')
+rep(''' * Tasks that still linger in it (exiting ones) use the parent's policy and
+ * weights from their next allocation, and its event counts move to the
+ * parent.  It has no online children left.''', ''' * Tasks that still linger in it (exiting ones) use the parent's policy and
+ * weights from their next allocation.  It has no online children left.''')
+rep('''	 * effective state, but the settings, counts and key still go.''',
+    '''	 * effective state, but the settings and key still go.''')
+rep('''	mpol_put(cg->pol);
+	free_percpu(cg->events);
+	kfree(cg->weights);''', '''	mpol_put(cg->pol);
+	kfree(cg->weights);''')
+open(out + '/step2.c', 'w').write(s)
+
+# ---- step 1: no weights either
+rep('''#define MPOLCG_WEIGHT_MAX	255
+
+''')
+rep(''' * @pol: effective policy (one reference), %NULL for the system default
+ * @has_weights: some entry of @weights is set
+ * @weights: effective weight per node, 0 where the global weight applies
+''', ''' * @pol: effective policy (one reference), %NULL for the system default
+''')
+rep('''	struct mempolicy *pol;
+	bool has_weights;
+	u8 weights[];
+};''', '''	struct mempolicy *pol;
+};''')
+rep(''' * @weights: own weight overrides, nr_node_ids entries, 0 for none
+ * @nr_weights: number of nonzero entries in @weights
+''')
+rep('''	struct mempolicy *pol;
+	u8 *weights;
+	unsigned int nr_weights;
+	bool counted;''', '''	struct mempolicy *pol;
+	bool counted;''')
+rep('''/* Enabled while some cgroup has a policy or a weight override. */''',
+    '''/* Enabled while some cgroup has a policy. */''')
+cut('''/**
+ * __mpolcg_il_weights()''', '/**\n * mpolcg_count_fallback()', '''/**
+ * __mpolcg_il_weights() - The interleave weights of current's cgroup.
+ *
+ * Use mpolcg_il_weights(), which skips this while no cgroup is configured.
+ * No cgroup overrides a weight yet: mpol.weights comes with the next patch.
+ *
+ * Context: rcu_read_lock() held.
+ * Return: %NULL: the global weights apply.
+ */
+const u8 *__mpolcg_il_weights(void)
+{
+	return NULL;
+}
+
+''')
+rep('''	return kzalloc(struct_size(eff, weights, nr_node_ids), GFP_KERNEL);''',
+    '''	return kzalloc(sizeof(*eff), GFP_KERNEL);''')
+rep('''static void mpolcg_eff_fill(struct mpolcg_eff *eff, struct mpol_cgroup *cg,
+			    const struct mpolcg_eff *peff)
+{
+	int nid;
+
+	if''', '''static void mpolcg_eff_fill(struct mpolcg_eff *eff, struct mpol_cgroup *cg,
+			    const struct mpolcg_eff *peff)
+{
+	if''')
+rep('''		eff->pol = peff ? peff->pol : NULL;
+	eff->has_weights = false;
+	for (nid = 0; nid < nr_node_ids; nid++) {
+		eff->weights[nid] = cg->weights[nid];
+		if (!eff->weights[nid] && peff)
+			eff->weights[nid] = peff->weights[nid];
+		if (eff->weights[nid])
+			eff->has_weights = true;
+	}
+}''', '''		eff->pol = peff ? peff->pol : NULL;
+}''')
+rep('''	return a->pol == b->pol && !memcmp(a->weights, b->weights, nr_node_ids);''',
+    '''	return a->pol == b->pol;''')
+rep('''	bool configured = cg->pol || cg->nr_weights;''', '''	bool configured = cg->pol;''')
+cut('static int mpolcg_weights_show(struct seq_file *sf, void *v)', 'static struct cftype mpolcg_files[] = {')
+rep('''	{
+		.name = "weights",
+		.flags = CFTYPE_NOT_ON_ROOT,
+		.seq_show = mpolcg_weights_show,
+		.write = mpolcg_weights_write,
+	},
+	{
+		.name = "weights.effective",
+		.seq_show = mpolcg_weights_effective_show,
+	},
+''')
+rep('''	cg->weights = kzalloc(nr_node_ids, GFP_KERNEL);
+	if (!cg->weights) {
+		kfree(cg);
+		return ERR_PTR(-ENOMEM);
+	}
+	return &cg->css;''', '''	return &cg->css;''')
+rep('''	cg->pol = NULL;
+	memset(cg->weights, 0, nr_node_ids);
+	cg->nr_weights = 0;
+}''', '''	cg->pol = NULL;
+}''')
+rep(''' * Tasks that still linger in it (exiting ones) use the parent's policy and
+ * weights from their next allocation.''', ''' * Tasks that still linger in it (exiting ones) use the parent's policy
+ * from their next allocation.''')
+rep('''	mpol_put(cg->pol);
+	kfree(cg->weights);
+	kfree(cg);''', '''	mpol_put(cg->pol);
+	kfree(cg);''')
+rep(''' * Gives every cgroup a NUMA memory policy (a mode and a node set) and its
+ * own weighted-interleave weights.  A task without a policy of its own
+ * (set_mempolicy(2)) allocates by its cgroup's effective policy, and every
+ * weighted-interleave allocation of a member task uses the cgroup's
+ * effective weights, whether the policy came from the cgroup or from the
+ * task.  VMA policies (mbind(2)) still come first.
+ *
+ * The effective values follow the hierarchy the way a task policy follows
+ * fork: a cgroup whose mpol.policy is "inherit" uses its parent's effective
+ * policy, and a node without an override in mpol.weights uses the parent's
+ * effective weight; at the root, the policy is the system default ("local")
+ * and the weights are those of /sys/kernel/mm/mempolicy/weighted_interleave.
+''', ''' * Gives every cgroup a NUMA memory policy (a mode and a node set).  A task
+ * without a policy of its own (set_mempolicy(2)) allocates by its cgroup's
+ * effective policy.  VMA policies (mbind(2)) still come first.
+ *
+ * The effective values follow the hierarchy the way a task policy follows
+ * fork: a cgroup whose mpol.policy is "inherit" uses its parent's effective
+ * policy; at the root, the policy is the system default ("local").
+''')
+open(out + '/step1.c', 'w').write(s)
