@@ -10,34 +10,41 @@
 # git am onto the pristine commit (same tree as the series branch), and every
 # patch is run through scripts/checkpatch.pl --strict (reported, not fatal).
 #
-# The cover letter's [[BENCH:...]] tokens are filled from bench/RESULTS.md
+# The cover letter is written in series/0000-cover-letter.in, whose
+# [[BENCH:...]] tokens are filled from bench/RESULTS.md
 # (harness/lib/cover-figures.py: by the table's '#' column, section and
 # column headers); a token that names no figure of the table stops the run.
+# The filled letter is written to series/0000-cover-letter (committed, the
+# text reviewers read) whenever it changed, so it cannot drift from the
+# table: edit the .in file, run make series, commit both.
 . "$(dirname "$0")/lib/common.sh"
 
 SERIES=$ROOT/patches/series
+COVER_IN=$ROOT/series/0000-cover-letter.in
 COVER=$ROOT/series/0000-cover-letter
 RESULTS=${BENCH_RESULTS:-$ROOT/bench/RESULTS.md}   # BENCH_RESULTS= to try another table
 G=$BUILD/series-git
 OUT=$BUILD/series-out
 kver=$(kernel_pkg_version)
 
-# cover letter: series/0000-cover-letter (first line subject, rest body),
-# [[BENCH:...]] figures substituted from bench/RESULTS.md; done first so a
-# stale token fails before any git work
-if [[ -f $COVER ]]; then
-	cover=$(python3 "$HARNESS_DIR/lib/cover-figures.py" --name series/0000-cover-letter \
-		"$RESULTS" "$COVER") ||
-		die "series/0000-cover-letter: [[BENCH:...]] figures not in ${RESULTS#"$ROOT"/} (see above; 'python3 harness/lib/cover-figures.py --list ${RESULTS#"$ROOT"/}' lists them)"
-	if grep -q '\[\[BENCH' "$COVER"; then
-		log "cover letter: figures from ${RESULTS#"$ROOT"/} ($(grep -m1 '^| date |' "$RESULTS" | sed 's/^| date | *//; s/ *|$//'))"
+# cover letter: series/0000-cover-letter.in (first line subject, rest
+# body), [[BENCH:...]] figures substituted from bench/RESULTS.md; done
+# first so a stale token fails before any git work
+if [[ -f $COVER_IN ]]; then
+	cover=$(python3 "$HARNESS_DIR/lib/cover-figures.py" --name series/0000-cover-letter.in \
+		"$RESULTS" "$COVER_IN") ||
+		die "series/0000-cover-letter.in: [[BENCH:...]] figures not in ${RESULTS#"$ROOT"/} (see above; 'python3 harness/lib/cover-figures.py --list ${RESULTS#"$ROOT"/}' lists them)"
+	log "cover letter: figures from ${RESULTS#"$ROOT"/} ($(grep -m1 '^| date |' "$RESULTS" | sed 's/^| date | *//; s/ *|$//'))"
+	if ! cmp -s <(printf '%s\n' "$cover") "$COVER"; then
+		printf '%s\n' "$cover" >"$COVER"
+		log "updated series/0000-cover-letter (commit it with the .in file)"
 	fi
 	subject=$(head -n1 <<<"$cover")
 	body=$(tail -n +2 <<<"$cover" | sed '1{/^$/d}')
 else
-	log "series/0000-cover-letter missing: using a placeholder"
+	log "series/0000-cover-letter.in missing: using a placeholder"
 	subject="[PLACEHOLDER] mpol: a cgroup v2 memory policy controller"
-	body="Placeholder cover letter: write series/0000-cover-letter (first line:
+	body="Placeholder cover letter: write series/0000-cover-letter.in (first line:
 subject, then the body)."
 fi
 "$HARNESS_DIR/prepare-tree.sh" >/dev/null 2>&1 || true   # makes build/pristine if needed
