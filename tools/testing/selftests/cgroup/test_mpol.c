@@ -2530,6 +2530,64 @@ cleanup:
 }
 
 /*
+ * mbind(MPOL_DEFAULT, MPOL_MF_MOVE) drops a VMA policy and migrates the
+ * range to where the task's policy, here its cgroup's, puts new pages:
+ * migration targets are allocated by the cgroup policy, which do_mbind()
+ * keeps referenced for the whole migration (and does not leave held: on a
+ * CONFIG_DEBUG_VM kernel a hold that outlives the task warns).
+ */
+static int child_mbind_default(const char *cgroup, void *arg)
+{
+	struct job *job = arg;
+	struct child_result *res = job->res;
+	char *p = map_region(job->npages);
+
+	if (!p)
+		return child_fail(res, "mmap");
+	if (sys_mbind(p, job->npages * page_size, job->vma_mode,
+		      job->vma_mask, MASK_MAXNODE, 0))
+		return child_fail(res, "mbind(%d)", job->vma_mode);
+	touch_region(p, job->npages);
+	if (count_region(p, job->npages, &res->pl[0], NULL))
+		return child_fail(res, "move_pages");
+	if (sys_mbind(p, job->npages * page_size, MPOL_DEFAULT, NULL, 0,
+		      MPOL_MF_MOVE))
+		return child_fail(res, "mbind(MPOL_DEFAULT, MPOL_MF_MOVE)");
+	if (count_region(p, job->npages, &res->pl[1], NULL))
+		return child_fail(res, "move_pages");
+	return 0;
+}
+
+static int test_mpol_mbind_default_move(const char *root)
+{
+	int n0 = mem_nodes[0], n1 = mem_nodes[1];
+	struct child_result *res = NULL;
+	int ret = KSFT_FAIL;
+	struct job job;
+	char *c;
+
+	if (need_nodes(2))
+		return KSFT_SKIP;
+	res = alloc_result();
+	c = cg_name(root, "mpol_test_mbind_default");
+	if (!res || !c || cg_create(c) || set_policy(c, "bind", 1, &n1))
+		goto cleanup;
+	job_init(&job, res, 500);
+	job.vma_mode = MPOL_BIND;
+	mask_set(job.vma_mask, n0);
+	if (run_in(c, child_mbind_default, &job) ||
+	    check_on_node("under the VMA's bind", &res->pl[0], n0) ||
+	    check_on_node("moved by the cgroup's bind", &res->pl[1], n1))
+		goto cleanup;
+	ret = KSFT_PASS;
+cleanup:
+	cg_destroy(c);
+	free(c);
+	free_result(res);
+	return ret;
+}
+
+/*
  * A write to mpol.policy or mpol.weights changes where the next faults of
  * a running member go; its earlier pages stay.
  */
@@ -2743,6 +2801,7 @@ struct mpol_test {
 	T(test_mpol_cpuset_narrow),
 	T(test_mpol_fallback),
 	T(test_mpol_fallback_count),
+	T(test_mpol_mbind_default_move),
 	T(test_mpol_live_change),
 	T(test_mpol_local),
 	T(test_mpol_threaded_cgroups),
