@@ -280,7 +280,7 @@ static int run(double secs, pid_t *kids)
 	return bad;
 }
 
-static void report(int bad, long swapin, int log_bad)
+static void report_results(int bad, long swapin, int log_bad)
 {
 	unsigned long lost = 0;
 	char p[128];
@@ -288,8 +288,9 @@ static void report(int bad, long swapin, int log_bad)
 
 	tap(!bad, "workers and flipper ran to the end");
 	for (i = 0; i < NCG; i++) {
-		diag("worker %d: sweeps %lu; touches: store %lu read(/dev/zero) %lu getrandom %lu pread %lu pipe %lu",
-		     i, C->sweeps[i], C->touches[i][0], C->touches[i][1],
+		diag("worker %d: sweeps %lu; touches: store %lu read %lu",
+		     i, C->sweeps[i], C->touches[i][0], C->touches[i][1]);
+		diag("worker %d: touches: getrandom %lu pread %lu pipe %lu", i,
 		     C->touches[i][2], C->touches[i][3], C->touches[i][4]);
 		if (C->bad_stamps[i])
 			diag("worker %d: %lu bad stamps, first: page %llu sweep %llu found %llu",
@@ -338,7 +339,7 @@ int main(int argc, char **argv)
 	bad = run(secs, kids);
 	swapin = vmstat("pswpin") - swapin;
 	show("/proc/vmstat", "pswpin pswpout");
-	report(bad, swapin, bad_log_lines(log0) - log0);
+	report_results(bad, swapin, bad_log_lines(log0) - log0);
 	for (i = 0; i < NCG; i++) {
 		cg_path(p, sizeof(p), i, "");
 		rmdir(p);

@@ -2316,16 +2316,26 @@ cleanup:
 #define SZ_2M		(2UL << 20)
 
 struct fb_sync {
-	volatile int phase;		/* the parent's go */
-	volatile int done;		/* the child's last completed phase */
+	int phase;			/* the parent's go */
+	int done;			/* the child's last completed phase */
 	char failed[128];
 };
+
+static int fb_get(int *v)
+{
+	return __atomic_load_n(v, __ATOMIC_ACQUIRE);
+}
+
+static void fb_set(int *v, int val)
+{
+	__atomic_store_n(v, val, __ATOMIC_RELEASE);
+}
 
 enum { FB_SETUP = 1, FB_PHASE_4K, FB_PHASE_THP, FB_PHASE_BULK };
 
 static void fb_wait(struct fb_sync *s, int phase)
 {
-	while (s->phase < phase)
+	while (fb_get(&s->phase) < phase)
 		sched_yield();
 }
 
@@ -2333,7 +2343,7 @@ static int child_fb_exit(struct fb_sync *s, const char *what)
 {
 	snprintf(s->failed, sizeof(s->failed), "%s: %s", what,
 		 strerror(errno));
-	s->done = -1;
+	fb_set(&s->done, -1);
 	return 1;
 }
 
@@ -2384,18 +2394,18 @@ static int child_fallback_count(const char *cgroup, void *arg)
 			return child_fb_exit(s, "open /dev/ptmx");
 		close(fd);
 	}
-	s->done = FB_SETUP;
+	fb_set(&s->done, FB_SETUP);
 
 	fb_wait(s, FB_PHASE_4K);
 	for (i = 0; i < FB_BLOCKS; i++)
 		for (j = 1; j < 512; j++)
 			small[i * SZ_2M + j * page_size] = 1;
-	s->done = FB_PHASE_4K;
+	fb_set(&s->done, FB_PHASE_4K);
 
 	fb_wait(s, FB_PHASE_THP);
 	for (i = 0; i < FB_BLOCKS; i++)
 		thp[i * SZ_2M] = 1;
-	s->done = FB_PHASE_THP;
+	fb_set(&s->done, FB_PHASE_THP);
 
 	fb_wait(s, FB_PHASE_BULK);
 	for (i = 0; i < FB_OPENS; i++) {
@@ -2404,7 +2414,7 @@ static int child_fallback_count(const char *cgroup, void *arg)
 			return child_fb_exit(s, "open /dev/ptmx");
 		close(fd);
 	}
-	s->done = FB_PHASE_BULK;
+	fb_set(&s->done, FB_PHASE_BULK);
 
 	/* stay until the parent has read /proc/PID/smaps_rollup */
 	fb_wait(s, FB_PHASE_BULK + 1);
@@ -2417,12 +2427,13 @@ static long fb_phase(struct fb_sync *s, const char *c, int phase)
 	long before = fallbacks(c, "mpol.events.local"), after;
 	int ms;
 
-	s->phase = phase;
-	for (ms = 0; s->done != phase && s->done >= 0 && ms < WAIT_MS; ms++)
+	fb_set(&s->phase, phase);
+	for (ms = 0; fb_get(&s->done) != phase && fb_get(&s->done) >= 0 &&
+	     ms < WAIT_MS; ms++)
 		usleep(1000);
-	if (s->done != phase) {
+	if (fb_get(&s->done) != phase) {
 		ksft_print_msg("phase %d: child %s\n", phase,
-			       s->done < 0 ? s->failed : "timed out");
+			       fb_get(&s->done) < 0 ? s->failed : "timed out");
 		return -1;
 	}
 	after = fallbacks(c, "mpol.events.local");
@@ -2494,35 +2505,36 @@ static int fallback_count_run(const char *c, const char *mode, int n1,
 		goto out;
 	if (fb_phase(s, c, FB_SETUP) < 0)
 		goto out;
-	got = got_4k = fb_phase(s, c, FB_PHASE_4K);
-	if (!fb_count_ok(got, FB_4K, slack)) {
-		ksft_print_msg("%s: %d 4 KiB faults counted %ld fallbacks (slack %ld)\n",
-			       mode, FB_4K, got, slack);
+	got_4k = fb_phase(s, c, FB_PHASE_4K);
+	if (!fb_count_ok(got_4k, FB_4K, slack)) {
+		ksft_print_msg("%s: %d 4 KiB faults: %ld fallbacks (slack %ld)\n",
+			       mode, FB_4K, got_4k, slack);
 		goto out;
 	}
-	got = got_thp = fb_phase(s, c, FB_PHASE_THP);
+	got_thp = fb_phase(s, c, FB_PHASE_THP);
 	huge = anon_huge_kb(pid);
 	if (thp && huge != (FB_BLOCKS + 1) * 2048) {
-		ksft_print_msg("%s: AnonHugePages %ld kB, expected %lu: no THP for the fault phase\n",
+		ksft_print_msg("%s: AnonHugePages %ld kB, want %lu: no THP\n",
 			       mode, huge, (FB_BLOCKS + 1) * 2048UL);
 		goto out;
 	}
 	/* without THP the faults are 4 KiB ones (and a page table each) */
-	if (!fb_count_ok(got, FB_BLOCKS * 2, slack)) {
-		ksft_print_msg("%s: %d huge page faults counted %ld fallbacks, expected %d (slack %ld)\n",
-			       mode, FB_BLOCKS, got, FB_BLOCKS * 2, slack);
+	if (!fb_count_ok(got_thp, FB_BLOCKS * 2, slack)) {
+		ksft_print_msg("%s: %d huge page faults: %ld fallbacks, want %d (slack %ld)\n",
+			       mode, FB_BLOCKS, got_thp, FB_BLOCKS * 2, slack);
 		goto out;
 	}
 	got = fb_phase(s, c, FB_PHASE_BULK);
-	ksft_print_msg("%s: fallbacks counted: %d 4 KiB faults %ld, %d huge page faults %ld, %d opens (%d vzalloc() calls) %ld\n",
-		       mode, FB_4K, got_4k, FB_BLOCKS, got_thp, FB_OPENS,
-		       FB_BULK, got);
+	ksft_print_msg("%s: fallbacks: %d 4 KiB faults %ld, %d THP faults %ld\n",
+		       mode, FB_4K, got_4k, FB_BLOCKS, got_thp);
+	ksft_print_msg("%s: fallbacks: %d opens (%d vzalloc() calls) %ld\n",
+		       mode, FB_OPENS, FB_BULK, got);
 	*bulk = got;
 	if (got < FB_BULK)
 		goto out;
 	ret = KSFT_PASS;
 out:
-	s->phase = FB_PHASE_BULK + 1;
+	fb_set(&s->phase, FB_PHASE_BULK + 1);
 	if (pid > 0) {
 		int status;
 
@@ -2559,7 +2571,7 @@ static int test_mpol_fallback_count(const char *root)
 	    fallback_count_run(c, "interleave", n1, thp_usable(), &il_bulk))
 		goto cleanup;
 	if (labs(il_bulk - bind_bulk) >= FB_BULK / 2) {
-		ksft_print_msg("bulk: interleave counted %ld, bind %ld: not one per vzalloc() on both paths\n",
+		ksft_print_msg("bulk: interleave %ld, bind %ld: not alike\n",
 			       il_bulk, bind_bulk);
 		goto cleanup;
 	}
