@@ -64,6 +64,10 @@ build() {
 	local objs=(kernel/fork.o)
 	grep -q "^CONFIG_NUMA=y" "$obj/.config" && objs+=(mm/mempolicy.o)
 	grep -q "^CONFIG_CGROUP_MPOL=y" "$obj/.config" && objs+=(kernel/cgroup/mpol.o)
+	# the other files 0001 touches, where the config builds them
+	grep -q "^CONFIG_HUGETLBFS=y" "$obj/.config" && objs+=(mm/hugetlb.o)
+	grep -q "^CONFIG_PROC_FS=y" "$obj/.config" && objs+=(fs/proc/task_mmu.o)
+	grep -q "^CONFIG_ZSWAP=y" "$obj/.config" && objs+=(mm/zswap.o)
 	if ((${#objs[@]})); then
 		rm -f "${objs[@]/#/$obj/}"
 		make -C "$G" O="$obj" CC="ccache gcc" W=1 "${objs[@]}" >"$logf.w1" 2>&1 ||
