@@ -12,7 +12,7 @@
 
 SHELL := /bin/bash
 H := harness
-export TESTS DEBUG STOCK EXTRA_TESTS_DIR ACCEL JOBS VM_TIMEOUT TEST_TIMEOUT QEMU_EXTRA KERNEL_CMDLINE_EXTRA BENCH_REPS BENCH_ICOUNT BENCH_STOCK STRESS_SECONDS NO_DEBUG NO_CLIENTS
+export TESTS DEBUG STOCK BENCH_BUILD EXTRA_TESTS_DIR ACCEL JOBS VM_TIMEOUT TEST_TIMEOUT QEMU_EXTRA KERNEL_CMDLINE_EXTRA BENCH_REPS BENCH_ICOUNT BENCH_STOCK STRESS_SECONDS NO_DEBUG NO_CLIENTS
 
 .PHONY: all check demo shell bench build deps prepare series matrix clients clean help
 all: check
@@ -29,8 +29,10 @@ demo: build
 shell: build
 	@$(H)/run-vm.sh shell
 
-bench: build
-	@bench/run.sh
+# the bench kernel is its own variant (config/bench.config, build/obj-bench)
+bench: prepare
+	@BENCH_BUILD=1 $(H)/build.sh
+	@BENCH_BUILD=1 bench/run.sh
 
 build: prepare
 	@$(H)/build.sh

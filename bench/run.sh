@@ -5,13 +5,15 @@
 #
 #   boot 1 (main):   every figure (bench/guest/bench.sh, all parts)
 #   boot 2 (nompol): figure 3 only, same kernel with cgroup_disable=mpol
-#   boot 3 (stock):  figure 3 only, the stock 6.12 kernel (build/obj-stock),
+#   boot 3 (stock):  figure 3 only, the stock 6.12 kernel (build/obj-stock-bench),
 #                    if BENCH_STOCK=1 (builds it: `make build STOCK=1`), or
 #                    by default if that build exists with the bench programs
 #                    and the same config; BENCH_STOCK=0 skips it
 #
 # Env: BENCH_REPS (default 7; update/attach use 3x), BENCH_ICOUNT=0 (plain
 # TCG instead of -icount shift=0,sleep=off), ACCEL, KERNEL_CMDLINE_EXTRA.
+# the bench kernel variant (harness/config/bench.config: CONFIG_JUMP_LABEL)
+export BENCH_BUILD=1
 . "$(dirname "$0")/../harness/lib/common.sh"
 
 BENCH=$ROOT/bench
@@ -24,7 +26,7 @@ if [[ $ACCEL == tcg && ${BENCH_ICOUNT:-1} != 0 ]]; then
 else
 	qmode="$ACCEL, no icount (guest time = host time)"
 fi
-OUT=$LOGS/bench
+OUT=$LOGS/raw
 mkdir -p "$OUT"
 rm -f "$OUT"/*.log
 base_extra=${KERNEL_CMDLINE_EXTRA:-}
@@ -38,7 +40,7 @@ done
 # boot NAME PARTS EXTRA_CMDLINE [STOCK]
 boot() {
 	local name=$1 parts=$2 extra=$3 stock=${4:-0} logs=$LOGS bt=$SECONDS
-	[[ $stock == 1 ]] && logs=$LOGS/default-stock
+	[[ $stock == 1 ]] && logs=$BUILD/logs/bench-stock
 	log "bench boot '$name' (parts: $parts; $qmode)"
 	STOCK=$stock KERNEL_CMDLINE_EXTRA="$base_extra hbench_reps=$REPS $extra" \
 		"$HARNESS_DIR/run-vm.sh" bench "$parts"
@@ -52,10 +54,11 @@ boot main all ""
 boot nompol unused "cgroup_disable=mpol"
 
 # the stock kernel, for scale (figure 3)
-SOBJ=$BUILD/obj-stock
+SOBJ=$BUILD/obj-stock-bench
 stock_note=""
 if [[ ${BENCH_STOCK:-auto} == 1 ]]; then
-	make -C "$ROOT" --no-print-directory build STOCK=1 || die "make build STOCK=1 failed"
+	make -C "$ROOT" --no-print-directory build STOCK=1 BENCH_BUILD=1 ||
+		die "make build STOCK=1 BENCH_BUILD=1 failed"
 fi
 if [[ ${BENCH_STOCK:-auto} == 0 ]]; then
 	stock_note="skipped (BENCH_STOCK=0)"
@@ -63,7 +66,7 @@ elif [[ ! -x $SOBJ/harness/bin/mpolbench || ! -f $SOBJ/arch/x86/boot/bzImage ]];
 	stock_note="skipped: no stock build with the bench programs (make bench BENCH_STOCK=1 builds one)"
 elif ! diff -q <(grep -v CGROUP_MPOL "$OBJ/.config" | grep '^CONFIG') \
 	<(grep -v CGROUP_MPOL "$SOBJ/.config" | grep '^CONFIG') >/dev/null; then
-	stock_note="skipped: build/obj-stock/.config differs from build/obj/.config beyond CONFIG_CGROUP_MPOL (make bench BENCH_STOCK=1 rebuilds it)"
+	stock_note="skipped: build/obj-stock-bench/.config differs from build/obj-bench/.config beyond CONFIG_CGROUP_MPOL (make bench BENCH_STOCK=1 rebuilds it)"
 else
 	boot stock unused "" 1
 fi

@@ -17,6 +17,9 @@ export ARCH
 # trees (build/linux-stock, build/obj-stock), to triage upstream failures.
 STOCK=${STOCK:-0}
 DEBUG=${DEBUG:-0}
+# BENCH_BUILD=1: the kernel make bench measures (+ config/bench.config), in
+# build/obj-bench (build/obj-stock-bench with STOCK=1)
+BENCH_BUILD=${BENCH_BUILD:-0}
 SERIES_FILE=$ROOT/patches/series
 if [[ "$STOCK" == 1 ]]; then
 	LINUX=$BUILD/linux-stock
@@ -30,6 +33,9 @@ fi
 if [[ "$DEBUG" == 1 ]]; then
 	OBJ=$BUILD/obj$sfx-debug
 	VARIANT=debug$sfx
+elif [[ "$BENCH_BUILD" == 1 ]]; then
+	OBJ=$BUILD/obj$sfx-bench
+	VARIANT=bench$sfx
 else
 	OBJ=$BUILD/obj$sfx
 	VARIANT=default$sfx

@@ -5,6 +5,7 @@
 config_fragments() {
 	echo "$HARNESS_DIR/config/mpol.config"
 	if [[ "$DEBUG" == 1 ]]; then echo "$HARNESS_DIR/config/debug.config"; fi
+	if [[ "$BENCH_BUILD" == 1 ]]; then echo "$HARNESS_DIR/config/bench.config"; fi
 }
 
 # Print "SYM<TAB>VALUE<TAB>soft|hard" for every option line of a fragment.
