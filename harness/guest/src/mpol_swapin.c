@@ -181,17 +181,23 @@ static void worker(int id, double end)
 
 static void show(const char *path, const char *keys)
 {
-	char buf[MPOLT_BUF], *l, *save;
+	char buf[MPOLT_BUF], spaced[256], *l, *save;
 
+	snprintf(spaced, sizeof(spaced), " %s ", keys);
 	if (read_file(path, buf, sizeof(buf)) < 0) {
 		diag("%s: unreadable", path);
 		return;
 	}
 	for (l = strtok_r(buf, "\n", &save); l;
 	     l = strtok_r(NULL, "\n", &save)) {
-		char k[64];
+		char k[66];
 
-		if (sscanf(l, "%63s", k) == 1 && strstr(keys, k))
+		/* whole words of @keys only: "anon" is not "..._anon" */
+		if (sscanf(l, "%63s", k + 1) != 1)
+			continue;
+		k[0] = ' ';
+		strcat(k, " ");
+		if (strstr(spaced, k))
 			diag("%s: %s", path, l);
 	}
 }
