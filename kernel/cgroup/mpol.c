@@ -26,6 +26,7 @@
 #include <linux/cgroup.h>
 #include <linux/jump_label.h>
 #include <linux/kernel.h>
+#include <linux/ktime.h>
 #include <linux/mempolicy.h>
 #include <linux/mmdebug.h>
 #include <linux/mpol_cgroup.h>
@@ -34,9 +35,13 @@
 #include <linux/overflow.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/sched/mm.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
 
 #define MPOLCG_WEIGHT_MAX	255
 
@@ -55,6 +60,36 @@ static const char * const mpolcg_event_names[NR_MPOLCG_EVENTS] = {
 /* Per-cpu event counts of one cgroup, bumped on the allocation path. */
 struct mpolcg_events {
 	u64 ev[NR_MPOLCG_EVENTS];
+};
+
+/* mpol.migrate: own setting; the rate of "on" is in mig_own_rate */
+enum mpolcg_mig_mode {
+	MPOLCG_MIG_INHERIT,
+	MPOLCG_MIG_OFF,
+	MPOLCG_MIG_ON,
+};
+
+/* Rates of migration, in bytes per second */
+#define MPOLCG_MIG_RATE_DEFAULT	(64ULL << 20)
+#define MPOLCG_MIG_RATE_MIN	(4ULL << 10)
+#define MPOLCG_MIG_RATE_MAX	(64ULL << 30)
+/* A pass idle for longer than this does not save up rate for a burst. */
+#define MPOLCG_MIG_CREDIT_NS	(100 * NSEC_PER_MSEC)
+
+/**
+ * struct mpolcg_mig_totals - The migration counts of a cgroup (mpol.stat).
+ * @started: passes started
+ * @completed: passes that walked every member to the end
+ * @aborted: passes ended early (retargeted, turned off, cgroup removed)
+ * @active: a pass is running
+ * @pages: pages, by outcome, of every pass
+ */
+struct mpolcg_mig_totals {
+	u64 started;
+	u64 completed;
+	u64 aborted;
+	bool active;
+	struct mpol_migrate_stat pages;
 };
 
 /**
@@ -89,11 +124,24 @@ struct mpolcg_eff {
  * @next_notify: jiffies before which events are not notified again
  * @events_file: handle for mpol.events
  * @events_local_file: handle for mpol.events.local
+ * @mig_mode: own mpol.migrate setting
+ * @mig_own_rate: own rate of "on" in bytes per second, 0 for the default
+ * @mig_rate: effective rate, 0 for off; written under mpolcg_mutex, read
+ *	locklessly by the migration work and attach
+ * @mig_seq: bumped by every change that retargets or stops a pass
+ * @mig_explicit: a "pass" request is outstanding (runs even when off)
+ * @mig_stop: offline: no pass starts or continues
+ * @mig_work: runs the passes, one at a time
+ * @mig_wait: where a throttled pass sleeps, woken by @mig_seq changes
+ * @mig_lock: protects @mig
+ * @mig: migration counts
+ * @stat_file: handle for mpol.stat, notified when a pass ends
  *
- * @pol to @dead are protected by mpolcg_mutex; @eff is written under it
- * too.  The allocation path only bumps the per-cpu @events and reads
- * @next_notify, writing it once per notification, so that a misconfigured
- * cgroup does not turn each allocation into a shared write.
+ * @pol to @dead, @mig_mode and @mig_own_rate are protected by
+ * mpolcg_mutex; @eff and @mig_rate are written under it too.  The
+ * allocation path only bumps the per-cpu @events and reads @next_notify,
+ * writing it once per notification, so that a misconfigured cgroup does
+ * not turn each allocation into a shared write.
  */
 struct mpol_cgroup {
 	struct cgroup_subsys_state css;
@@ -108,6 +156,17 @@ struct mpol_cgroup {
 	unsigned long next_notify;
 	struct cgroup_file events_file;
 	struct cgroup_file events_local_file;
+	enum mpolcg_mig_mode mig_mode;
+	u64 mig_own_rate;
+	u64 mig_rate;
+	atomic_t mig_seq;
+	int mig_explicit;
+	bool mig_stop;
+	struct work_struct mig_work;
+	wait_queue_head_t mig_wait;
+	spinlock_t mig_lock;
+	struct mpolcg_mig_totals mig;
+	struct cgroup_file stat_file;
 };
 
 /*
@@ -419,6 +478,256 @@ static int mpolcg_spares_alloc(struct mpol_cgroup *cg,
 }
 
 /*
+ * Resident memory follows the policy (mpol.migrate).
+ *
+ * With migration on, a change of a cgroup's effective policy or weights,
+ * migration turning on, a task attaching or a "pass" request starts a pass
+ * over the cgroup's member processes: mpol_migrate_mm() moves their
+ * private pages, batch by batch, to where a fault would put them now.
+ * The writer only queues the cgroup's work item: it never waits and never
+ * visits the tasks.  The pass runs on the unbound workqueue, one per
+ * cgroup at a time (a work item is not reentrant), and spreads the pages
+ * it moves over time at the cgroup's rate.  A retargeting change bumps
+ * @mig_seq: the running pass sees it at its next batch and ends, and the
+ * work item, queued again by the change, starts a new pass toward the new
+ * target.  The work holds a css reference while it is queued or runs; it
+ * takes neither cgroup_mutex nor mpolcg_mutex, so css_offline() only has
+ * to tell it to stop.
+ */
+
+/* State of one pass, private to the work function. */
+struct mpolcg_pass {
+	int seq;
+	bool explicit;
+	struct mempolicy *pol;
+	u8 *weights;
+	u64 next_ns;
+};
+
+/*
+ * Start a pass of @cg's members.  @retarget: a running pass must not
+ * finish toward its target, end it first.
+ *
+ * Context: @cg is online or being removed (its css is referenced); any
+ * context but NMI.
+ */
+static void mpolcg_migrate_kick(struct mpol_cgroup *cg, bool retarget)
+{
+	if (READ_ONCE(cg->mig_stop))
+		return;
+	if (retarget) {
+		atomic_inc(&cg->mig_seq);
+		wake_up(&cg->mig_wait);
+	}
+	/* the work's reference: dropped when the work function ends */
+	css_get(&cg->css);
+	if (!queue_work(system_unbound_wq, &cg->mig_work))
+		css_put(&cg->css);
+}
+
+static bool mpolcg_pass_ends(struct mpol_cgroup *cg,
+			     const struct mpolcg_pass *ps)
+{
+	return READ_ONCE(cg->mig_stop) ||
+	       atomic_read(&cg->mig_seq) != ps->seq ||
+	       (!READ_ONCE(cg->mig_rate) && !ps->explicit);
+}
+
+/*
+ * Sleep until the pages moved so far in this pass fit the rate.  The
+ * deadline is absolute, so sleeps rounded up to jiffies do not add up.
+ */
+static void mpolcg_pass_throttle(struct mpol_cgroup *cg,
+				 struct mpolcg_pass *ps, unsigned long pages)
+{
+	u64 rate = READ_ONCE(cg->mig_rate) ?: MPOLCG_MIG_RATE_DEFAULT;
+	u64 now = ktime_get_ns();
+
+	if (ps->next_ns + MPOLCG_MIG_CREDIT_NS < now)
+		ps->next_ns = now - MPOLCG_MIG_CREDIT_NS;
+	ps->next_ns += div64_u64((u64)pages * PAGE_SIZE * NSEC_PER_SEC, rate);
+	while ((now = ktime_get_ns()) < ps->next_ns) {
+		unsigned long timeout = nsecs_to_jiffies(ps->next_ns - now);
+
+		/* TASK_IDLE: a throttled pass is not load */
+		wait_event_idle_timeout(cg->mig_wait, mpolcg_pass_ends(cg, ps),
+					max(timeout, 1UL));
+		if (mpolcg_pass_ends(cg, ps))
+			break;
+	}
+}
+
+static void mpolcg_mig_account(struct mpol_cgroup *cg,
+			       const struct mpol_migrate_stat *st)
+{
+	struct mpol_migrate_stat *t = &cg->mig.pages;
+
+	/* each page of a batch has exactly one outcome */
+	VM_WARN_ON_ONCE(st->scanned != st->placed + st->moved +
+			st->skipped_policy + st->skipped_shared +
+			st->skipped_pinned + st->failed);
+	spin_lock(&cg->mig_lock);
+	t->scanned += st->scanned;
+	t->placed += st->placed;
+	t->moved += st->moved;
+	t->skipped_policy += st->skipped_policy;
+	t->skipped_shared += st->skipped_shared;
+	t->skipped_pinned += st->skipped_pinned;
+	t->failed += st->failed;
+	spin_unlock(&cg->mig_lock);
+}
+
+/* @p is still a member: a task moved out leaves the pass. */
+static bool mpolcg_task_member(struct mpol_cgroup *cg, struct task_struct *p)
+{
+	bool member;
+
+	rcu_read_lock();
+	member = task_mpolcg(p) == cg;
+	rcu_read_unlock();
+	return member;
+}
+
+/*
+ * Move the memory of member process @p, batch by batch.  Returns false if
+ * the pass must end.
+ */
+static bool mpolcg_migrate_process(struct mpol_cgroup *cg,
+				   struct task_struct *p,
+				   struct mpolcg_pass *ps)
+{
+	struct mm_struct *mm = get_task_mm(p);
+	unsigned long addr = 0;
+	bool go_on = true;
+	int ret;
+
+	/* kernel threads and exited processes have no memory to move */
+	if (!mm)
+		return true;
+	do {
+		struct mpol_migrate_stat st = {};
+
+		if (mpolcg_pass_ends(cg, ps)) {
+			go_on = false;
+			break;
+		}
+		if ((p->flags & PF_EXITING) || !mpolcg_task_member(cg, p))
+			break;
+		ret = mpol_migrate_mm(p, mm, ps->pol, ps->weights, &addr, &st);
+		mpolcg_mig_account(cg, &st);
+		mpolcg_pass_throttle(cg, ps, st.moved + st.failed);
+		cond_resched();
+	} while (!ret);
+	mmput(mm);
+	return go_on;
+}
+
+static void mpolcg_migrate_workfn(struct work_struct *work)
+{
+	struct mpol_cgroup *cg = container_of(work, struct mpol_cgroup,
+					      mig_work);
+	struct mpolcg_pass ps = {};
+	struct css_task_iter it;
+	struct task_struct *p;
+	struct mpolcg_eff *eff;
+	bool done = true;
+
+	ps.seq = atomic_read(&cg->mig_seq);
+	ps.explicit = xchg(&cg->mig_explicit, 0);
+	if (mpolcg_pass_ends(cg, &ps))
+		goto out;
+	ps.weights = kmalloc(nr_node_ids, GFP_KERNEL);
+	if (!ps.weights)
+		goto out;
+
+	/* the target of this pass; a change of it ends the pass */
+	rcu_read_lock();
+	eff = rcu_dereference(cg->eff);
+	ps.pol = eff ? eff->pol : NULL;
+	if (ps.pol)
+		mpol_get(ps.pol);
+	if (eff && eff->has_weights) {
+		memcpy(ps.weights, eff->weights, nr_node_ids);
+	} else {
+		kfree(ps.weights);
+		ps.weights = NULL;
+	}
+	rcu_read_unlock();
+
+	spin_lock(&cg->mig_lock);
+	cg->mig.started++;
+	cg->mig.active = true;
+	spin_unlock(&cg->mig_lock);
+
+	ps.next_ns = ktime_get_ns();
+	/* "local" and the system default move nothing */
+	if (ps.pol) {
+		/* one task per process: its leader, as cgroup.procs lists */
+		css_task_iter_start(&cg->css, CSS_TASK_ITER_PROCS, &it);
+		while (done && (p = css_task_iter_next(&it)))
+			done = mpolcg_migrate_process(cg, p, &ps);
+		css_task_iter_end(&it);
+	}
+
+	spin_lock(&cg->mig_lock);
+	if (done)
+		cg->mig.completed++;
+	else
+		cg->mig.aborted++;
+	cg->mig.active = false;
+	spin_unlock(&cg->mig_lock);
+	cgroup_file_notify(&cg->stat_file);
+
+	mpol_put(ps.pol);
+	kfree(ps.weights);
+out:
+	css_put(&cg->css);
+}
+
+/*
+ * Recompute the effective migration rate of @cg's subtree after @cg's own
+ * setting changed, starting a pass where it turned on and ending the
+ * running pass where it turned off.
+ */
+static void mpolcg_migrate_propagate(struct mpol_cgroup *cg)
+{
+	struct cgroup_subsys_state *pos;
+
+	lockdep_assert_held(&mpolcg_mutex);
+
+	rcu_read_lock();
+	css_for_each_descendant_pre(pos, &cg->css) {
+		struct mpol_cgroup *c = css_mpolcg(pos);
+		struct mpol_cgroup *parent = parent_mpolcg(c);
+		u64 rate, old = c->mig_rate;
+
+		switch (c->mig_mode) {
+		case MPOLCG_MIG_OFF:
+			rate = 0;
+			break;
+		case MPOLCG_MIG_ON:
+			rate = c->mig_own_rate ?: MPOLCG_MIG_RATE_DEFAULT;
+			break;
+		default:
+			rate = parent ? parent->mig_rate : 0;
+		}
+		if (rate == old) {
+			pos = css_rightmost_descendant(pos);
+			continue;
+		}
+		WRITE_ONCE(c->mig_rate, rate);
+		if (!old) {
+			/* bring the memory in line with the policy */
+			mpolcg_migrate_kick(c, true);
+		} else if (!rate) {
+			atomic_inc(&c->mig_seq);
+			wake_up(&c->mig_wait);
+		}
+	}
+	rcu_read_unlock();
+}
+
+/*
  * Recompute the effective state of @cg and its descendants after @cg's own
  * settings changed.  Like cpuset's update_nodemasks_hier(), the pre-order
  * walk visits each parent before its children and skips the subtrees whose
@@ -451,6 +760,9 @@ static void mpolcg_propagate(struct mpol_cgroup *cg, struct mpolcg_spares *sp)
 		}
 		sp->used++;
 		mpolcg_eff_publish(c, eff);
+		/* resident memory follows a new policy or new weights */
+		if (c->mig_rate)
+			mpolcg_migrate_kick(c, true);
 	}
 	rcu_read_unlock();
 }
@@ -821,6 +1133,185 @@ static int mpolcg_events_local_show(struct seq_file *sf, void *v)
 	return 0;
 }
 
+/* "on RATE", the rate with the largest suffix that divides it exactly */
+static void mpolcg_print_rate(struct seq_file *sf, u64 rate)
+{
+	static const char suffixes[] = "KMG";
+	int i;
+
+	for (i = 0; i < 3 && !(rate & 1023); i++)
+		rate >>= 10;
+	if (i)
+		seq_printf(sf, "on %llu%c\n", rate, suffixes[i - 1]);
+	else
+		seq_printf(sf, "on %llu\n", rate);
+}
+
+static int mpolcg_migrate_show(struct seq_file *sf, void *v)
+{
+	struct mpol_cgroup *cg = css_mpolcg(seq_css(sf));
+
+	mutex_lock(&mpolcg_mutex);
+	switch (cg->mig_mode) {
+	case MPOLCG_MIG_OFF:
+		seq_puts(sf, "off\n");
+		break;
+	case MPOLCG_MIG_ON:
+		if (cg->mig_own_rate)
+			mpolcg_print_rate(sf, cg->mig_own_rate);
+		else
+			seq_puts(sf, "on\n");
+		break;
+	default:
+		seq_puts(sf, "inherit\n");
+	}
+	mutex_unlock(&mpolcg_mutex);
+	return 0;
+}
+
+static int mpolcg_migrate_effective_show(struct seq_file *sf, void *v)
+{
+	u64 rate = READ_ONCE(css_mpolcg(seq_css(sf))->mig_rate);
+
+	if (rate)
+		mpolcg_print_rate(sf, rate);
+	else
+		seq_puts(sf, "off\n");
+	return 0;
+}
+
+/* A rate in bytes per second: digits, then K, M or G for powers of 1024. */
+static int mpolcg_parse_rate(char *s, u64 *rate)
+{
+	size_t len = strlen(s);
+	unsigned int shift = 0;
+	u64 val;
+	int ret;
+
+	if (len > 1) {
+		switch (s[len - 1]) {
+		case 'G':
+			shift += 10;
+			fallthrough;
+		case 'M':
+			shift += 10;
+			fallthrough;
+		case 'K':
+			shift += 10;
+			s[len - 1] = '\0';
+		}
+	}
+	/* digits only: no sign, no base prefix */
+	if (!isdigit(*s) || (s[0] == '0' && s[1]))
+		return -EINVAL;
+	ret = kstrtoull(s, 10, &val);
+	if (ret)
+		return ret == -ERANGE ? -ERANGE : -EINVAL;
+	if (val > (MPOLCG_MIG_RATE_MAX >> shift))
+		return -ERANGE;
+	val <<= shift;
+	if (val < MPOLCG_MIG_RATE_MIN)
+		return -ERANGE;
+	*rate = val;
+	return 0;
+}
+
+/* "pass": a pass of @cg, and of each descendant that migrates, now */
+static void mpolcg_migrate_request(struct mpol_cgroup *cg)
+{
+	struct cgroup_subsys_state *pos;
+
+	mutex_lock(&mpolcg_mutex);
+	WRITE_ONCE(cg->mig_explicit, 1);
+	rcu_read_lock();
+	css_for_each_descendant_pre(pos, &cg->css) {
+		struct mpol_cgroup *c = css_mpolcg(pos);
+
+		if (c == cg || c->mig_rate)
+			mpolcg_migrate_kick(c, true);
+	}
+	rcu_read_unlock();
+	mutex_unlock(&mpolcg_mutex);
+}
+
+static ssize_t mpolcg_migrate_write(struct kernfs_open_file *of, char *buf,
+				    size_t nbytes, loff_t off)
+{
+	struct mpol_cgroup *cg = css_mpolcg(of_css(of));
+	enum mpolcg_mig_mode mode;
+	char *word, *arg;
+	u64 rate = 0;
+	int ret;
+
+	if (memchr(buf, '\0', nbytes))
+		return -EINVAL;
+	arg = strstrip(buf);
+	/* crun writes every unified value, possibly empty */
+	if (!*arg)
+		return nbytes;
+	word = strsep(&arg, " \t");
+	if (arg) {
+		arg = skip_spaces(arg);
+		if (!*arg || mpolcg_has_space(arg))
+			return -EINVAL;
+	}
+
+	if (!strcmp(word, "on")) {
+		mode = MPOLCG_MIG_ON;
+		if (arg) {
+			ret = mpolcg_parse_rate(arg, &rate);
+			if (ret)
+				return ret;
+		}
+	} else if (arg) {
+		return -EINVAL;
+	} else if (!strcmp(word, "off")) {
+		mode = MPOLCG_MIG_OFF;
+	} else if (!strcmp(word, "inherit")) {
+		mode = MPOLCG_MIG_INHERIT;
+	} else if (!strcmp(word, "pass")) {
+		mpolcg_migrate_request(cg);
+		return nbytes;
+	} else {
+		return -EINVAL;
+	}
+
+	mutex_lock(&mpolcg_mutex);
+	cg->mig_mode = mode;
+	cg->mig_own_rate = rate;
+	mpolcg_migrate_propagate(cg);
+	mutex_unlock(&mpolcg_mutex);
+	return nbytes;
+}
+
+static int mpolcg_stat_show(struct seq_file *sf, void *v)
+{
+	struct mpol_cgroup *cg = css_mpolcg(seq_css(sf));
+	struct mpolcg_mig_totals t;
+	unsigned long skipped;
+
+	/* one snapshot: its counts add up */
+	spin_lock(&cg->mig_lock);
+	t = cg->mig;
+	spin_unlock(&cg->mig_lock);
+	skipped = t.pages.skipped_policy + t.pages.skipped_shared +
+		  t.pages.skipped_pinned;
+
+	seq_printf(sf, "migrate_passes_started %llu\n", t.started);
+	seq_printf(sf, "migrate_passes_completed %llu\n", t.completed);
+	seq_printf(sf, "migrate_passes_aborted %llu\n", t.aborted);
+	seq_printf(sf, "migrate_active %d\n", t.active);
+	seq_printf(sf, "migrate_scanned %lu\n", t.pages.scanned);
+	seq_printf(sf, "migrate_placed %lu\n", t.pages.placed);
+	seq_printf(sf, "migrate_moved %lu\n", t.pages.moved);
+	seq_printf(sf, "migrate_skipped %lu\n", skipped);
+	seq_printf(sf, "migrate_skipped_policy %lu\n", t.pages.skipped_policy);
+	seq_printf(sf, "migrate_skipped_shared %lu\n", t.pages.skipped_shared);
+	seq_printf(sf, "migrate_skipped_pinned %lu\n", t.pages.skipped_pinned);
+	seq_printf(sf, "migrate_failed %lu\n", t.pages.failed);
+	return 0;
+}
+
 static struct cftype mpolcg_files[] = {
 	{
 		.name = "policy",
@@ -854,6 +1345,22 @@ static struct cftype mpolcg_files[] = {
 		.file_offset = offsetof(struct mpol_cgroup, events_local_file),
 		.seq_show = mpolcg_events_local_show,
 	},
+	{
+		.name = "migrate",
+		.flags = CFTYPE_NOT_ON_ROOT,
+		.seq_show = mpolcg_migrate_show,
+		.write = mpolcg_migrate_write,
+	},
+	{
+		.name = "migrate.effective",
+		.seq_show = mpolcg_migrate_effective_show,
+	},
+	{
+		.name = "stat",
+		.flags = CFTYPE_NOT_ON_ROOT,
+		.file_offset = offsetof(struct mpol_cgroup, stat_file),
+		.seq_show = mpolcg_stat_show,
+	},
 	{ }	/* terminate */
 };
 
@@ -874,6 +1381,10 @@ mpolcg_css_alloc(struct cgroup_subsys_state *parent_css)
 		return ERR_PTR(-ENOMEM);
 	}
 	cg->next_notify = jiffies;
+	atomic_set(&cg->mig_seq, 0);
+	INIT_WORK(&cg->mig_work, mpolcg_migrate_workfn);
+	init_waitqueue_head(&cg->mig_wait);
+	spin_lock_init(&cg->mig_lock);
 	return &cg->css;
 }
 
@@ -891,6 +1402,7 @@ static int mpolcg_css_online(struct cgroup_subsys_state *css)
 	mutex_lock(&mpolcg_mutex);
 	mpolcg_eff_fill(eff, cg, parent ? mpolcg_eff_locked(parent) : NULL);
 	mpolcg_eff_publish(cg, eff);
+	cg->mig_rate = parent ? parent->mig_rate : 0;
 	mutex_unlock(&mpolcg_mutex);
 	return 0;
 }
@@ -910,6 +1422,11 @@ static void mpolcg_apply_offline(struct mpol_cgroup *cg, void *arg)
 			     atomic64_read(&cg->events_dead[i]),
 			     &parent->events_dead[i]);
 	cg->dead = true;
+	/* a running pass ends at its next batch; none starts */
+	WRITE_ONCE(cg->mig_stop, true);
+	atomic_inc(&cg->mig_seq);
+	wake_up(&cg->mig_wait);
+	cg->mig_mode = MPOLCG_MIG_INHERIT;
 	mpol_put(cg->pol);
 	cg->pol = NULL;
 	memset(cg->weights, 0, nr_node_ids);
@@ -972,8 +1489,16 @@ static void mpolcg_attach(struct cgroup_taskset *tset)
 	 * Only the moved tasks are touched: the policy itself is looked up
 	 * at their next allocation.
 	 */
-	cgroup_taskset_for_each(task, css, tset)
+	cgroup_taskset_for_each(task, css, tset) {
 		mpolcg_reset_il(task);
+		/*
+		 * The memory of a process follows its leader into a cgroup
+		 * that migrates; the pass visits every member, this one too.
+		 */
+		if (thread_group_leader(task) &&
+		    READ_ONCE(css_mpolcg(css)->mig_rate))
+			mpolcg_migrate_kick(css_mpolcg(css), false);
+	}
 }
 
 static void mpolcg_fork(struct task_struct *task)
