@@ -164,7 +164,7 @@ struct mpol_cgroup {
 	bool mig_stop;
 	struct work_struct mig_work;
 	wait_queue_head_t mig_wait;
-	spinlock_t mig_lock;
+	spinlock_t mig_lock;	/* protects @mig */
 	struct mpolcg_mig_totals mig;
 	struct cgroup_file stat_file;
 };
@@ -178,6 +178,9 @@ static DEFINE_MUTEX(mpolcg_mutex);
 
 /* Enabled while some cgroup has a policy or a weight override. */
 DEFINE_STATIC_KEY_FALSE(mpolcg_in_use);
+
+/* The root cgroup's state, set once at boot */
+static struct mpol_cgroup *mpolcg_root;
 
 static const struct {
 	const char *name;
@@ -682,6 +685,39 @@ static void mpolcg_migrate_workfn(struct work_struct *work)
 	kfree(ps.weights);
 out:
 	css_put(&cg->css);
+}
+
+/**
+ * mpolcg_global_weight_changed() - A sysfs weighted-interleave weight
+ * changed.
+ * @nid: the node whose global weight changed
+ *
+ * Starts a pass in every cgroup that migrates, has a weighted-interleave
+ * policy over @nid, and uses the global weight of @nid (no override in it
+ * or an ancestor).
+ *
+ * Context: Process context, may sleep.
+ */
+void mpolcg_global_weight_changed(int nid)
+{
+	struct cgroup_subsys_state *pos;
+
+	/* no cgroup has a policy: no pass can have a target */
+	if (!static_branch_unlikely(&mpolcg_in_use) || !mpolcg_root)
+		return;
+	mutex_lock(&mpolcg_mutex);
+	rcu_read_lock();
+	css_for_each_descendant_pre(pos, &mpolcg_root->css) {
+		struct mpol_cgroup *c = css_mpolcg(pos);
+		struct mpolcg_eff *eff = mpolcg_eff_locked(c);
+
+		if (c->mig_rate && eff && eff->pol &&
+		    eff->pol->mode == MPOL_WEIGHTED_INTERLEAVE &&
+		    node_isset(nid, eff->pol->nodes) && !eff->weights[nid])
+			mpolcg_migrate_kick(c, true);
+	}
+	rcu_read_unlock();
+	mutex_unlock(&mpolcg_mutex);
 }
 
 /*
@@ -1381,6 +1417,8 @@ mpolcg_css_alloc(struct cgroup_subsys_state *parent_css)
 		return ERR_PTR(-ENOMEM);
 	}
 	cg->next_notify = jiffies;
+	if (!parent_css)
+		mpolcg_root = cg;
 	atomic_set(&cg->mig_seq, 0);
 	INIT_WORK(&cg->mig_work, mpolcg_migrate_workfn);
 	init_waitqueue_head(&cg->mig_wait);
