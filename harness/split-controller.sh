@@ -1,8 +1,8 @@
 #!/bin/bash
-# Regenerate the intermediate steps of the controller in patches 0002 and
-# 0003 from the final kernel/cgroup/mpol.c (see patches/series):
+# Regenerate the intermediate steps of the controller in patches 0002,
+# 0003 and 0004 from the final kernel/cgroup/mpol.c (see patches/series):
 #   harness/split-controller.sh
-# harness/lib/split-controller.py derives the two versions; each mail keeps
+# harness/lib/split-controller.py derives the three versions; each mail keeps
 # its header, message and its other files' hunks, and gets the new diff of
 # kernel/cgroup/mpol.c (and diffstat) from git.  Check the result with
 # `make matrix` (every commit builds) and `make series` (checkpatch).
@@ -11,6 +11,7 @@
 [[ -f $PRISTINE/.harness-pristine ]] || die "build/pristine missing; run 'make prepare'"
 P1=$(ls "$ROOT"/patches/0002-*.patch) || die "no patches/0002-*.patch"
 P2=$(ls "$ROOT"/patches/0003-*.patch) || die "no patches/0003-*.patch"
+P3=$(ls "$ROOT"/patches/0004-*.patch) || die "no patches/0004-*.patch"
 F=kernel/cgroup/mpol.c
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
@@ -29,7 +30,7 @@ strip_mpol() {
 git_() { git -C "$T/g" -c user.name=harness -c user.email=harness@localhost "$@"; }
 mkdir -p "$T/g"
 git_ init -q -b pristine
-for p in "$P1" "$P2"; do
+for p in "$P1" "$P2" "$P3"; do
 	awk '/^diff --git a\// { sub(/^a\//, "", $3); print $3 }' "$p"
 done | sort -u | while read -r f; do
 	[[ $f == "$F" || ! -f $PRISTINE/$f ]] && continue
@@ -39,7 +40,7 @@ done
 git_ add -A
 git_ commit -q -m pristine
 n=1
-for p in "$P1" "$P2"; do
+for p in "$P1" "$P2" "$P3"; do
 	strip_mpol "$p" >"$T/mail"
 	git_apply_mail "$T/g" "$T/mail" ||
 		die "$(basename "$p") (without its $F hunk) does not apply to pristine"

@@ -1,6 +1,7 @@
-# split-controller.py FINAL OUTDIR: derive the two intermediate versions of
-# kernel/cgroup/mpol.c that patches 0002 (policy files: step1.c) and 0003
-# (+ weights: step2.c) add, from the final file (0004 brings the events).
+# split-controller.py FINAL OUTDIR: derive the three intermediate versions
+# of kernel/cgroup/mpol.c that patches 0002 (policy files: step1.c), 0003
+# (+ weights: step2.c) and 0004 (+ events: step3.c) add, from the final
+# file (the migration patch brings mpol.migrate and mpol.stat).
 # Every replacement must match exactly once, so an edit of the final file
 # that the split does not know fails here instead of producing a broken
 # step.  Used by harness/split-controller.sh.
@@ -18,6 +19,72 @@ def cut(start, end, new=''):
     global s
     a = s.index(start); b = s.index(end, a)
     s = s[:a] + new + s[b:]
+
+# ---- step 3: no migration
+for inc in ('ktime', 'sched/mm', 'spinlock', 'wait', 'workqueue'):
+    rep('#include <linux/%s.h>\n' % inc)
+cut('''/* mpol.migrate: own setting; the rate of "on" is in mig_own_rate */''',
+    '''/**
+ * struct mpolcg_eff - The effective state''')
+cut(''' * @mig_mode: own mpol.migrate setting''', ''' *
+ * @pol to @dead, @mig_mode''')
+rep(''' *
+ * @pol to @dead, @mig_mode and @mig_own_rate are protected by
+ * mpolcg_mutex; @eff and @mig_rate are written under it too.  The
+ * allocation path only bumps the per-cpu @events and reads @next_notify,
+ * writing it once per notification, so that a misconfigured cgroup does
+ * not turn each allocation into a shared write.
+ */''', ''' *
+ * @pol to @dead are protected by mpolcg_mutex; @eff is written under it
+ * too.  The allocation path only bumps the per-cpu @events and reads
+ * @next_notify, writing it once per notification, so that a misconfigured
+ * cgroup does not turn each allocation into a shared write.
+ */''')
+cut('''	enum mpolcg_mig_mode mig_mode;''', '''};''')
+rep('''
+/* The root cgroup's state, set once at boot */
+static struct mpol_cgroup *mpolcg_root;
+''')
+cut('''/*
+ * Resident memory follows the policy (mpol.migrate).''', '''/*
+ * Recompute the effective state of @cg and its descendants''')
+rep('''		/* resident memory follows a new policy or new weights */
+		if (c->mig_rate)
+			mpolcg_migrate_kick(c, true);
+''')
+cut('''/* "on RATE", the rate with the largest suffix that divides it exactly */''',
+    '''static struct cftype mpolcg_files[] = {''')
+cut('''	{
+		.name = "migrate",''', '''	{ }	/* terminate */''')
+rep('''	if (!parent_css)
+		mpolcg_root = cg;
+	atomic_set(&cg->mig_seq, 0);
+	INIT_WORK(&cg->mig_work, mpolcg_migrate_workfn);
+	init_waitqueue_head(&cg->mig_wait);
+	spin_lock_init(&cg->mig_lock);
+''')
+rep('''	cg->mig_rate = parent ? parent->mig_rate : 0;
+''')
+rep('''	/* a running pass ends at its next batch; none starts */
+	WRITE_ONCE(cg->mig_stop, true);
+	atomic_inc(&cg->mig_seq);
+	wake_up(&cg->mig_wait);
+	cg->mig_mode = MPOLCG_MIG_INHERIT;
+''')
+rep('''	cgroup_taskset_for_each(task, css, tset) {
+		mpolcg_reset_il(task);
+		/*
+		 * The memory of a process follows its leader into a cgroup
+		 * that migrates; the pass visits every member, this one too.
+		 */
+		if (thread_group_leader(task) &&
+		    READ_ONCE(css_mpolcg(css)->mig_rate))
+			mpolcg_migrate_kick(css_mpolcg(css), false);
+	}
+}''', '''	cgroup_taskset_for_each(task, css, tset)
+		mpolcg_reset_il(task);
+}''')
+open(out + '/step3.c', 'w').write(s)
 
 # ---- step 2: no events
 rep('''/* Fallbacks notify mpol.events at most this often. */
