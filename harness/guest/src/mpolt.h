@@ -2,8 +2,9 @@
 /*
  * mpolt.h - helpers shared by the guest test programs of the mpol harness
  * (harness/guest/src/): one TAP layer, whole-file reads and single
- * writes that report -errno, flat-keyed files, and node sets as 64-bit
- * masks with the one parser of the kernel's node lists.
+ * writes that report -errno, flat-keyed files, node sets as 64-bit
+ * masks with the one parser of the kernel's node lists, and mpol.stat's
+ * migration counters with their invariants.
  *
  * The TAP state lives in a shared mapping once tap_init() ran, so that a
  * forked child (e.g. one that dropped its privileges) numbers its results
@@ -398,6 +399,171 @@ static inline bool cg_has_word(const char *path, const char *word)
 		if (!strcmp(tok, word))
 			return true;
 	return false;
+}
+
+/* --- mpol.migrate and mpol.stat ------------------------------------------ */
+
+#define MIGRATE_RATE_DEFAULT	(64ULL << 20)	/* "on": 64 MiB/s */
+#define MIGRATE_RATE_MIN	(4ULL << 10)	/* one page a second */
+#define MIGRATE_RATE_MAX	(64ULL << 30)
+
+/*
+ * A rate as mpol.migrate shows it: with the largest suffix of K, M, G
+ * (powers of 1024) that divides it exactly, else in bytes ("64M", "5000").
+ */
+static inline char *fmt_rate(uint64_t rate, char *buf, size_t size)
+{
+	static const char suffix[] = "KMG";
+	int i;
+
+	for (i = 0; i < 3 && rate && !(rate & 1023); i++)
+		rate >>= 10;
+	if (i)
+		snprintf(buf, size, "%llu%c", (unsigned long long)rate,
+			 suffix[i - 1]);
+	else
+		snprintf(buf, size, "%llu", (unsigned long long)rate);
+	return buf;
+}
+
+/* The keys of mpol.stat, in the order the file lists them */
+enum { MGS_STARTED, MGS_COMPLETED, MGS_ABORTED, MGS_ACTIVE, MGS_SCANNED,
+	MGS_PLACED, MGS_MOVED, MGS_SKIPPED, MGS_SKIPPED_POLICY, MGS_SKIPPED_SHARED,
+	MGS_SKIPPED_PINNED, MGS_FAILED, NR_MIGSTAT };
+
+static const char * const migstat_keys[NR_MIGSTAT] = {
+	"migrate_passes_started", "migrate_passes_completed",
+	"migrate_passes_aborted", "migrate_active", "migrate_scanned",
+	"migrate_placed", "migrate_moved", "migrate_skipped",
+	"migrate_skipped_policy", "migrate_skipped_shared",
+	"migrate_skipped_pinned", "migrate_failed",
+};
+
+/* One read of mpol.stat */
+struct migstat {
+	long long v[NR_MIGSTAT];
+};
+
+/*
+ * Read @cg/mpol.stat into @st.  The migrate_* lines must be exactly the
+ * keys of migstat_keys, in that order, each once, with a decimal value;
+ * lines of other keys (later additions to the file) are passed over.
+ * Returns 0, -errno if unreadable, or -EPROTO if malformed (*@why says
+ * how).
+ */
+static inline int migstat_read(const char *cg, struct migstat *st,
+			       char *why, size_t len)
+{
+	char path[512], buf[MPOLT_BUF], *line, *save, *end;
+	ssize_t ret;
+	int k = 0;
+
+	snprintf(path, sizeof(path), "%s/mpol.stat", cg);
+	ret = read_file(path, buf, sizeof(buf));
+	if (ret < 0) {
+		snprintf(why, len, "reading %.128s: %s", path,
+			 strerror(-ret));
+		return ret;
+	}
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		size_t klen;
+
+		if (strncmp(line, "migrate_", 8))
+			continue;
+		if (k == NR_MIGSTAT) {
+			snprintf(why, len, "%.128s: extra line \"%.60s\"", path,
+				 line);
+			return -EPROTO;
+		}
+		klen = strlen(migstat_keys[k]);
+		if (strncmp(line, migstat_keys[k], klen) ||
+		    line[klen] != ' ' || line[klen + 1] < '0' ||
+		    line[klen + 1] > '9') {
+			snprintf(why, len, "%.128s: line \"%.60s\" where %s N was expected",
+				 path, line, migstat_keys[k]);
+			return -EPROTO;
+		}
+		st->v[k] = strtoll(line + klen + 1, &end, 10);
+		if (*end) {
+			snprintf(why, len, "%.128s: line \"%.60s\"", path,
+				 line);
+			return -EPROTO;
+		}
+		k++;
+	}
+	if (k < NR_MIGSTAT) {
+		snprintf(why, len, "%.128s: no %s line", path,
+			 migstat_keys[k]);
+		return -EPROTO;
+	}
+	return 0;
+}
+
+/*
+ * The invariants of one snapshot: every page examined has one outcome,
+ * the skipped pages are the sum of their reasons, every pass started has
+ * completed, was aborted or is the one running.  False (and *@why) if
+ * one does not hold.
+ */
+static inline bool migstat_ok(const struct migstat *st, char *why,
+			      size_t len)
+{
+	const long long *v = st->v;
+
+	if (v[MGS_SCANNED] != v[MGS_PLACED] + v[MGS_MOVED] + v[MGS_SKIPPED] +
+			     v[MGS_FAILED]) {
+		snprintf(why, len, "scanned %lld != placed %lld + moved %lld + skipped %lld + failed %lld",
+			 v[MGS_SCANNED], v[MGS_PLACED], v[MGS_MOVED],
+			 v[MGS_SKIPPED], v[MGS_FAILED]);
+		return false;
+	}
+	if (v[MGS_SKIPPED] != v[MGS_SKIPPED_POLICY] + v[MGS_SKIPPED_SHARED] +
+			     v[MGS_SKIPPED_PINNED]) {
+		snprintf(why, len, "skipped %lld != policy %lld + shared %lld + pinned %lld",
+			 v[MGS_SKIPPED], v[MGS_SKIPPED_POLICY],
+			 v[MGS_SKIPPED_SHARED], v[MGS_SKIPPED_PINNED]);
+		return false;
+	}
+	if (v[MGS_ACTIVE] < 0 || v[MGS_ACTIVE] > 1 ||
+	    v[MGS_STARTED] != v[MGS_COMPLETED] + v[MGS_ABORTED] + v[MGS_ACTIVE]) {
+		snprintf(why, len, "started %lld != completed %lld + aborted %lld + active %lld (0 or 1)",
+			 v[MGS_STARTED], v[MGS_COMPLETED], v[MGS_ABORTED],
+			 v[MGS_ACTIVE]);
+		return false;
+	}
+	return true;
+}
+
+/* No counter (migrate_active aside) is lower in @st than in @old. */
+static inline bool migstat_monotonic(const struct migstat *old,
+				     const struct migstat *st, char *why,
+				     size_t len)
+{
+	int k;
+
+	for (k = 0; k < NR_MIGSTAT; k++) {
+		if (k == MGS_ACTIVE || st->v[k] >= old->v[k])
+			continue;
+		snprintf(why, len, "%s went back from %lld to %lld",
+			 migstat_keys[k], old->v[k], st->v[k]);
+		return false;
+	}
+	return true;
+}
+
+/* "passes 3/2/1/0 scanned 9 placed 1 moved 8 skipped 0/0/0 failed 0" */
+static inline char *migstat_fmt(const struct migstat *st, char *buf,
+				size_t len)
+{
+	const long long *v = st->v;
+
+	snprintf(buf, len, "passes started/completed/aborted/active %lld/%lld/%lld/%lld, scanned %lld placed %lld moved %lld skipped %lld (policy %lld shared %lld pinned %lld) failed %lld",
+		 v[MGS_STARTED], v[MGS_COMPLETED], v[MGS_ABORTED], v[MGS_ACTIVE],
+		 v[MGS_SCANNED], v[MGS_PLACED], v[MGS_MOVED], v[MGS_SKIPPED],
+		 v[MGS_SKIPPED_POLICY], v[MGS_SKIPPED_SHARED],
+		 v[MGS_SKIPPED_PINNED], v[MGS_FAILED]);
+	return buf;
 }
 
 #endif /* MPOLT_H */

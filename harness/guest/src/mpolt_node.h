@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/klog.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -475,6 +476,81 @@ static inline int nt_run_child(int (*fn)(void *), void *arg)
 		return 128 + WTERMSIG(status);
 	}
 	return WEXITSTATUS(status);
+}
+
+/* The kernel log */
+
+/*
+ * What the harness counts as a kernel bug report in the console log
+ * (harness/lib/bad-kernel-log.ere), as plain substrings.
+ */
+static const char * const nt_klog_bad[] = {
+	"WARNING:", "BUG:", "BUG kmalloc", "Oops", "general protection fault",
+	"kernel BUG at", "possible circular locking",
+	"possible recursive locking", "inconsistent lock state",
+	"suspicious RCU usage", "KASAN", "UBSAN", "Kernel panic",
+	"self-detected stall", "rcu: INFO", "blocked for more than",
+	"soft lockup", "hard LOCKUP", " new suspected memory leak",
+	"list_add corruption", "list_del corruption",
+};
+
+/*
+ * Put a unique marker line into the kernel log (/dev/kmsg) and return it
+ * in @mark, so that nt_klog_bad_since() looks only at what came after.
+ */
+static inline const char *nt_klog_mark(char *mark, size_t len,
+				       const char *what)
+{
+	static int seq;
+
+	snprintf(mark, len, "mpolt[%d] mark %d: %s", getpid(), ++seq, what);
+	nt_kmsg("%s\n", mark);
+	return mark;
+}
+
+/*
+ * The kernel log lines after the last occurrence of @mark (all of the
+ * log if it is gone, e.g. overwritten) that report a kernel bug; the
+ * first @print of them are printed.  Returns their number, or -1 if the
+ * log cannot be read (klogctl).
+ */
+static inline int nt_klog_bad_since(const char *mark, int print)
+{
+	char *log, *start, *p, *l, *save;
+	int n, bad = 0;
+	size_t i;
+
+	n = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
+	if (n <= 0)
+		n = 1 << 20;
+	log = malloc(n + 1);
+	if (!log)
+		return -1;
+	n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, log, n);
+	if (n < 0) {
+		diag("klogctl: %s", strerror(errno));
+		free(log);
+		return -1;
+	}
+	log[n] = '\0';
+	start = log;
+	for (p = strstr(log, mark); p; p = strstr(p + 1, mark))
+		start = p;
+	if (start == log && strncmp(log, mark, strlen(mark)))
+		diag("kernel log: marker \"%s\" not found, checking all of it",
+		     mark);
+	for (l = strtok_r(start, "\n", &save); l;
+	     l = strtok_r(NULL, "\n", &save)) {
+		for (i = 0; i < ARRAY_SIZE(nt_klog_bad); i++)
+			if (strstr(l, nt_klog_bad[i]))
+				break;
+		if (i == ARRAY_SIZE(nt_klog_bad))
+			continue;
+		if (++bad <= print)
+			diag("kernel log: %s", l);
+	}
+	free(log);
+	return bad;
 }
 
 #endif /* MPOLT_NODE_H */
