@@ -8,12 +8,14 @@
  *   -s      PRNG seed (default 0x6d706f6c, printed; a failure is
  *           reproduced by running again with the same seed and count)
  *   -B      break the reference parser on purpose (weight 256 "valid",
- *           "local" "invalid", weight 7 not applied to the model): the run
- *           must fail; shows that the checks can fail
+ *           "local" "invalid", weight 7 not applied to the model, rate
+ *           4095 "valid"): the run must fail; shows that the checks can
+ *           fail
  *
- * Every input is written, as one write(2), to mpol.policy or mpol.weights
- * of a test cgroup T or of its child C (P/T/C, P with a policy and a
- * weight of its own, so that inheritance is visible in both).  A reference
+ * Every input is written, as one write(2), to mpol.policy, mpol.weights
+ * or mpol.migrate of a test cgroup T or of its child C (P/T/C, P with a
+ * policy, a weight and a migration setting of its own, so that
+ * inheritance is visible in all three).  A reference
  * parser written from the interface documentation (the "oracle") says
  * whether the input is valid and what it sets, or which errno refuses it.
  * After each write, all mpol files of P, T and C (and the root's
@@ -46,10 +48,38 @@
  *  - a node number that is not a possible node is ENODEV, however large;
  *  - a weight outside [1, 255] is ERANGE, however large; a weight that is
  *    not a number (or "default") is EINVAL.
+ *
+ * mpol.migrate (/tmp/mig-spec.md, SPEC.md section 8) takes "inherit",
+ * "off", "on", "on RATE" or "pass"; where the interface text is silent the
+ * oracle follows the conventions of mpol.weights above, and says so:
+ *  - RATE is bytes per second, decimal digits with an optional suffix K,
+ *    M or G (powers of 1024, upper case as documented); 4K..64G, else
+ *    ERANGE however large (also with a suffix: "17179869185G" must not
+ *    wrap); anything else is EINVAL ("on x", "on 64M extra", "on 64m",
+ *    "on K": no digits).  Not documented, refused as EINVAL: a sign, a
+ *    base prefix and a leading zero ("010", which memparse() would read
+ *    as octal 8);
+ *  - "on" and RATE are separated by blanks (space, tab), as NODE and
+ *    WEIGHT are in mpol.weights; other white space inside the value (a
+ *    line break, \v, \f, \r, 0xa0) is EINVAL, as in mpol.policy;
+ *  - a value of white space only is empty: a no-op, like an empty write
+ *    (mpol.policy refuses it: EINVAL);
+ *  - "pass" changes no file; "pass 1", "off 5", "inherit 1" are EINVAL;
+ *  - the value read back is normalized: "inherit", "off", "on" (no rate
+ *    given) or "on RATE" with the largest suffix that divides RATE;
+ *    mpol.migrate.effective is "off" or "on RATE" ("on" is "on 64M"),
+ *    the root's "off".
+ * mpol.stat is not predictable byte for byte (the passes run
+ * asynchronously), so every read of P's, T's and C's is checked instead:
+ * the migrate_* keys in order, the invariants (scanned = placed + moved +
+ * skipped + failed, skipped = the sum of its reasons, started =
+ * completed + aborted + active), no counter going back, and no page
+ * scanned at all: P, T and C have no member processes.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "mpolt.h"
 
@@ -67,6 +97,16 @@ static const char * const mode_names[NR_MODES] = {
 	"interleave", "weighted-interleave",
 };
 
+/* mpol.migrate: own settings */
+enum { MIG_INHERIT, MIG_OFF, MIG_ON };
+
+/* The writable files */
+enum { F_POLICY, F_WEIGHTS, F_MIGRATE, NR_WFILES };
+
+static const char * const wfile_names[NR_WFILES] = {
+	"mpol.policy", "mpol.weights", "mpol.migrate",
+};
+
 /* Model of one cgroup's own settings */
 struct cg {
 	const char *label;
@@ -76,7 +116,10 @@ struct cg {
 	bool all;			/* MODE without a node list */
 	uint64_t nodes;
 	unsigned int w[MPOLT_MAXNODE];	/* own overrides, 0 for none */
-	int wfd_policy, wfd_weights;	/* kept open: one write per input */
+	int mig;			/* MIG_* */
+	uint64_t rate;			/* of "on RATE", 0 for "on" */
+	int wfd[NR_WFILES];		/* kept open: one write per input */
+	struct migstat stat;		/* the last mpol.stat read */
 };
 
 /* What the oracle says about one input */
@@ -88,11 +131,16 @@ struct verdict {
 	uint64_t nodes;
 	int upd[MPOLT_MAXNODE];	/* mpol.weights: new weight per node, 0 for
 				 * "default", -1 for not named */
+	int mig;		/* mpol.migrate: the new own setting */
+	uint64_t rate;
+	bool pass;		/* "pass": a request, changes no file */
 };
 
+/* What check_files() compares; the last two only with mpol.migrate */
 static const char * const files[] = {
 	"mpol.policy", "mpol.policy.effective", "mpol.weights",
 	"mpol.weights.effective", "mpol.events", "mpol.events.local",
+	"mpol.migrate", "mpol.migrate.effective",
 };
 #define NR_FILES	(sizeof(files) / sizeof(files[0]))
 
@@ -100,16 +148,19 @@ static uint64_t possible;
 static int max_numnodes = 64;	/* CONFIG_NODES_SHIFT=6 in the test kernel */
 static unsigned int global_w[MPOLT_MAXNODE];
 static bool sabotage;
+static bool has_migrate;	/* the kernel has mpol.migrate */
+static unsigned int nr_files = NR_FILES - 2;	/* of files[] */
 static struct cg root = { .label = "root", .path = MPOLT_CGROOT };
 static struct cg cg_p = { .label = "P" }, cg_t = { .label = "T" };
 static struct cg cg_c = { .label = "C" };
 static char snap_events[3][2][256];	/* P, T, C: events, events.local */
 
 static long tried, accepted, noops, disagreements, state_errors;
+static long stat_reads, stat_errors, passes_requested;
 static long reports_left = MAX_REPORTS;
 
 /* Disagreements by kind: file, kernel's errno, oracle's errno */
-static long dis_kind[2][256][256];
+static long dis_kind[NR_WFILES][256][256];
 static long refused[256];
 
 /* --- PRNG: splitmix64, reproducible from the printed seed ------------- */
@@ -434,6 +485,112 @@ static void oracle_weights(const char *in, size_t len, struct verdict *v)
 	v->noop = !lines;
 }
 
+static bool word_is(const char *s, size_t n, const char *word)
+{
+	return strlen(word) == n && !memcmp(s, word, n);
+}
+
+/*
+ * The RATE of "on RATE" (@n > 0 bytes without white space): digits and
+ * an optional K, M or G.  Returns 0 or the errno; sets *rate.
+ */
+static int migrate_rate(const char *s, size_t n, uint64_t *rate)
+{
+	uint64_t val = 0;
+	unsigned int shift = 0;
+	bool big = false;
+	size_t i;
+
+	if (n > 1 && (s[n - 1] == 'K' || s[n - 1] == 'M' || s[n - 1] == 'G')) {
+		shift = s[n - 1] == 'K' ? 10 : s[n - 1] == 'M' ? 20 : 30;
+		n--;
+	}
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return EINVAL;	/* also "on K": no digits */
+	if (s[0] == '0' && n > 1)
+		return EINVAL;		/* a leading zero: octal to memparse() */
+	for (i = 0; i < n; i++) {
+		if (val > MIGRATE_RATE_MAX)
+			big = true;
+		else
+			val = val * 10 + (s[i] - '0');
+	}
+	if (big || val > MIGRATE_RATE_MAX >> shift)
+		return ERANGE;
+	val <<= shift;
+	if (val < MIGRATE_RATE_MIN && !(sabotage && val == MIGRATE_RATE_MIN - 1))
+		return ERANGE;
+	*rate = val;
+	return 0;
+}
+
+/*
+ * mpol.migrate: "inherit", "off", "on", "on RATE" or "pass".  One word,
+ * or "on", blanks and RATE; other white space inside is EINVAL.
+ */
+static void oracle_migrate(const char *in, size_t len, struct verdict *v)
+{
+	const char *s, *end, *sep, *r, *q;
+	size_t n;
+
+	memset(v, 0, sizeof(*v));
+	if (!len) {			/* cgroup_file_write(): nothing to do */
+		v->noop = true;
+		return;
+	}
+	if (len > PAGE) {		/* kernfs: atomic_write_len */
+		v->err = E2BIG;
+		return;
+	}
+	if (memchr(in, '\0', len)) {
+		v->err = EINVAL;
+		return;
+	}
+	n = len;
+	s = strip(in, &n);
+	end = s + n;
+	if (!n) {			/* only white space: empty, a no-op */
+		v->noop = true;
+		return;
+	}
+	for (sep = s; sep < end && *sep != ' ' && *sep != '\t'; sep++) {
+		if (kspace(*sep)) {
+			v->err = EINVAL;
+			return;
+		}
+	}
+	n = sep - s;
+	if (sep == end) {
+		if (word_is(s, n, "inherit"))
+			v->mig = MIG_INHERIT;
+		else if (word_is(s, n, "off"))
+			v->mig = MIG_OFF;
+		else if (word_is(s, n, "on"))
+			v->mig = MIG_ON;
+		else if (word_is(s, n, "pass"))
+			v->pass = true;
+		else
+			v->err = EINVAL;
+		return;
+	}
+	/* a second word: only after "on" ("off 5", "pass 1" are EINVAL) */
+	if (!word_is(s, n, "on")) {
+		v->err = EINVAL;
+		return;
+	}
+	for (r = sep; *r == ' ' || *r == '\t'; r++)
+		;			/* r < end: the value is stripped */
+	for (q = r; q < end; q++) {
+		if (kspace(*q)) {	/* a line break, a third word */
+			v->err = EINVAL;
+			return;
+		}
+	}
+	v->err = migrate_rate(r, end - r, &v->rate);
+	v->mig = MIG_ON;
+}
+
 /* --- the model's view of the files ------------------------------------ */
 
 static void render_policy(int mode, bool all, uint64_t nodes, char *buf,
@@ -446,6 +603,29 @@ static void render_policy(int mode, bool all, uint64_t nodes, char *buf,
 	else
 		snprintf(buf, size, "%s:%s\n", mode_names[mode],
 			 fmt_nodes(nodes, list, sizeof(list)));
+}
+
+static void render_migrate(int mig, uint64_t rate, char *buf, size_t size)
+{
+	char r[32];
+
+	if (mig == MIG_ON && rate)
+		snprintf(buf, size, "on %s\n", fmt_rate(rate, r, sizeof(r)));
+	else
+		snprintf(buf, size, "%s\n", mig == MIG_ON ? "on" :
+			 mig == MIG_OFF ? "off" : "inherit");
+}
+
+/* mpol.migrate.effective: the rate in force, 0 for "off" */
+static uint64_t eff_rate(const struct cg *c)
+{
+	for (; c && c->parent; c = c->parent) {
+		if (c->mig == MIG_OFF)
+			return 0;
+		if (c->mig == MIG_ON)
+			return c->rate ?: MIGRATE_RATE_DEFAULT;
+	}
+	return 0;			/* the root's: "off" */
 }
 
 static const struct cg *eff_policy_cg(const struct cg *c)
@@ -495,6 +675,15 @@ static bool expected(const struct cg *c, unsigned int f, char *buf,
 				off += snprintf(buf + off, size - off, "%d %u\n",
 						nid, eff_weight(c, nid));
 		return true;
+	case 6:
+		render_migrate(c->mig, c->rate, buf, size);
+		return true;
+	case 7:
+		if (eff_rate(c))
+			render_migrate(MIG_ON, eff_rate(c), buf, size);
+		else
+			render_migrate(MIG_OFF, 0, buf, size);
+		return true;
 	}
 	return false;
 }
@@ -502,9 +691,41 @@ static bool expected(const struct cg *c, unsigned int f, char *buf,
 static char filebuf[FILEBUF], expbuf[FILEBUF];
 
 /*
+ * mpol.stat of @c: well-formed, the invariants hold, no counter went back
+ * since the last read, and no page was scanned (P, T and C have no member
+ * processes).  A bad read counts in stat_errors.
+ */
+static void check_stat(struct cg *c, const char *ctx)
+{
+	struct migstat st;
+	char why[256];
+	bool ok;
+	int k;
+
+	stat_reads++;
+	if (migstat_read(c->path, &st, why, sizeof(why))) {
+		ok = false;
+	} else {
+		ok = migstat_ok(&st, why, sizeof(why)) &&
+		     migstat_monotonic(&c->stat, &st, why, sizeof(why));
+		for (k = MGS_SCANNED; ok && k < NR_MIGSTAT; k++) {
+			if (!st.v[k])
+				continue;
+			snprintf(why, sizeof(why),
+				 "%s %lld in a cgroup without member processes",
+				 migstat_keys[k], st.v[k]);
+			ok = false;
+		}
+		c->stat = st;
+	}
+	if (!ok && stat_errors++ < MAX_REPORTS)
+		diag("after %s: %s/mpol.stat: %s", ctx, c->label, why);
+}
+
+/*
  * Compare every mpol file of P, T and C (and the root's effective files)
  * with the model; report the first difference.  Returns the number of
- * files that differ.
+ * files that differ.  mpol.stat is checked on its own (check_stat()).
  */
 static int check_files(const char *ctx)
 {
@@ -514,11 +735,13 @@ static int check_files(const char *ctx)
 	int bad = 0;
 
 	for (i = 0; i < 4; i++) {
-		for (f = 0; f < NR_FILES; f++) {
+		if (has_migrate && cgs[i] != &root)
+			check_stat(cgs[i], ctx);
+		for (f = 0; f < nr_files; f++) {
 			const char *want = expbuf;
 			ssize_t ret;
 
-			if (cgs[i] == &root && f != 1 && f != 3)
+			if (cgs[i] == &root && f != 1 && f != 3 && f != 7)
 				continue;	/* not on the root */
 			snprintf(path, sizeof(path), "%s/%s", cgs[i]->path,
 				 files[f]);
@@ -548,8 +771,12 @@ static void resync(struct cg *c)
 	int nid;
 
 	render_policy(c->mode, c->all, c->nodes, buf, sizeof(buf));
-	if (write(c->wfd_policy, buf, strlen(buf)) < 0)
+	if (write(c->wfd[F_POLICY], buf, strlen(buf)) < 0)
 		diag("resync of %s/mpol.policy failed: %s", c->label,
+		     strerror(errno));
+	render_migrate(c->mig, c->rate, buf, sizeof(buf));
+	if (has_migrate && write(c->wfd[F_MIGRATE], buf, strlen(buf)) < 0)
+		diag("resync of %s/mpol.migrate failed: %s", c->label,
 		     strerror(errno));
 	for (nid = 0; nid < MPOLT_MAXNODE; nid++) {
 		if (!(possible & (1ULL << nid)))
@@ -558,7 +785,7 @@ static void resync(struct cg *c)
 			snprintf(buf, sizeof(buf), "%d %u", nid, c->w[nid]);
 		else
 			snprintf(buf, sizeof(buf), "%d default", nid);
-		if (write(c->wfd_weights, buf, strlen(buf)) < 0)
+		if (write(c->wfd[F_WEIGHTS], buf, strlen(buf)) < 0)
 			diag("resync of %s/mpol.weights failed: %s", c->label,
 			     strerror(errno));
 	}
@@ -566,7 +793,7 @@ static void resync(struct cg *c)
 
 /* --- one input --------------------------------------------------------- */
 
-static void try_input(struct cg *c, bool weights, const char *buf, size_t len,
+static void try_input(struct cg *c, int file, const char *buf, size_t len,
 		      const char *origin)
 {
 	struct verdict v;
@@ -574,12 +801,14 @@ static void try_input(struct cg *c, bool weights, const char *buf, size_t len,
 	ssize_t ret;
 	int err;
 
-	if (weights)
+	if (file == F_WEIGHTS)
 		oracle_weights(buf, len, &v);
+	else if (file == F_MIGRATE)
+		oracle_migrate(buf, len, &v);
 	else
 		oracle_policy(buf, len, &v);
 
-	ret = write(weights ? c->wfd_weights : c->wfd_policy, buf, len);
+	ret = write(c->wfd[file], buf, len);
 	err = ret < 0 ? errno : 0;
 	tried++;
 	if (err)
@@ -588,16 +817,17 @@ static void try_input(struct cg *c, bool weights, const char *buf, size_t len,
 		noops++;
 	else
 		accepted++;
+	if (!err && v.pass)
+		passes_requested++;
 
 	if (err != v.err || (!err && (size_t)ret != len)) {
 		disagreements++;
-		dis_kind[weights][err & 0xff][v.err & 0xff]++;
+		dis_kind[file][err & 0xff][v.err & 0xff]++;
 		/* details of the first few of each kind */
-		if (dis_kind[weights][err & 0xff][v.err & 0xff] <= 4 &&
+		if (dis_kind[file][err & 0xff][v.err & 0xff] <= 4 &&
 		    reports_left-- > 0) {
 			diag("DISAGREEMENT (%s input) on %s/%s: kernel %s%s, oracle %s",
-			     origin, c->label,
-			     weights ? "mpol.weights" : "mpol.policy",
+			     origin, c->label, wfile_names[file],
 			     err ? "refused: " : "accepted",
 			     err ? strerrorname_np(err) : "",
 			     v.err ? strerrorname_np(v.err) : "accepts");
@@ -613,8 +843,11 @@ static void try_input(struct cg *c, bool weights, const char *buf, size_t len,
 			return;
 		}
 	}
-	if (!err && !v.err && !v.noop) {
-		if (weights) {
+	if (!err && !v.err && !v.noop && !v.pass) {
+		if (file == F_MIGRATE) {
+			c->mig = v.mig;
+			c->rate = v.rate;
+		} else if (file == F_WEIGHTS) {
 			int nid;
 
 			for (nid = 0; nid < MPOLT_MAXNODE; nid++) {
@@ -632,7 +865,7 @@ static void try_input(struct cg *c, bool weights, const char *buf, size_t len,
 	}
 
 	snprintf(ctx, sizeof(ctx), "input #%ld (%s, %s/%s, %s)", tried, origin,
-		 c->label, weights ? "mpol.weights" : "mpol.policy",
+		 c->label, wfile_names[file],
 		 err ? strerrorname_np(err) : "accepted");
 	if (check_files(ctx)) {
 		if (++state_errors <= MAX_REPORTS)
@@ -708,6 +941,50 @@ static const struct { const char *s; size_t len; } crafted[] = {
 	S("1 2\n2 3\n3 4\n4 5\n0 6"), S("0 5\n1 6\n0 7"), S("0 5\v\n1 6"),
 	S("0 5\n \n\t\n1 6"), S("0 5\n1 6 2 7"), S("0 5\n\xa0\n1 6"),
 	S("3 128"), S("2 2"), S("1 default"),
+};
+
+/* Crafted mpol.migrate values */
+static const struct { const char *s; size_t len; } crafted_migrate[] = {
+	S(""), S("\n"), S(" "), S("on"), S("on\n"), S(" on \n"),
+	S("\ton\t\n\n"), S("on\xa0"), S("\xa0" "on"), S("off"), S("off\n"),
+	S("inherit"), S("inherit\n"), S("pass"), S("pass\n"), S(" pass "),
+	S("ON"), S("On"), S("Off"), S("OFF"), S("Inherit"), S("PASS"),
+	S("onn"), S("of"), S("o"), S("offf"), S("inherit1"), S("pas"),
+	S("passs"), S("on1"), S("on64M"), S("on:64M"), S("on=64M"),
+	S("on,64M"), S("on_64M"),
+	/* rates and their range */
+	S("on 64M"), S("on 64M\n"), S("on 4096"), S("on 4K"), S("on 1G"),
+	S("on 64G"), S("on 65536M"), S("on 67108864K"), S("on 68719476736"),
+	S("on 68719476737"), S("on 65G"), S("on 65537M"), S("on 67108865K"),
+	S("on 4095"), S("on 4097"), S("on 5000"), S("on 6144"), S("on 1536K"),
+	S("on 1024K"), S("on 1048576"), S("on 1073741824"), S("on 3K"),
+	S("on 1K"), S("on 0"), S("on 0K"), S("on 0G"), S("on 1"), S("on 00"),
+	S("on 04096"), S("on 04K"), S("on 0x1000"), S("on 0X1000"),
+	S("on +4096"), S("on -4096"), S("on -1"), S("on 4096.0"),
+	S("on 4.5K"), S("on 1e4"), S("on 64m"), S("on 4k"), S("on 1g"),
+	S("on 1T"), S("on 1P"), S("on 1E"), S("on 64MB"), S("on 64MiB"),
+	S("on 64KM"), S("on 64MK"), S("on 64M64"), S("on K"), S("on M"),
+	S("on G"), S("on KM"), S("on x"), S("on on"), S("on off"),
+	S("on pass"), S("on 4294967296"), S("on 4294967297"),
+	S("on 9223372036854775808"), S("on 18446744073709551615"),
+	S("on 18446744073709551616"), S("on 99999999999999999999"),
+	S("on 18446744073709551616K"), S("on 17179869184G"),
+	S("on 17179869185G"), S("on 16777216M"), S("on 16777217M"),
+	/* white space */
+	S("on  64M"), S("on\t64M"), S("on \t 64M"), S("on 64M \t"),
+	S("on 64M\xa0"), S("on\n64M"), S("on \n64M"), S("on\n 64M"),
+	S("on \v64M"), S("on \r64M"), S("on \f64M"), S("on \xa0" "64M"),
+	S("on\xa0" "64M"), S("on 64\xa0M"), S("on 6 4M"), S("on 64 M"),
+	S("on 64M\n\n"), S("on 64M\non"), S("on 64M extra"), S("on 64M 64M"),
+	S("on 64M\t4K"), S("on\noff"), S("off\non"), S("pass\npass"),
+	S("off 5"), S("off on"), S("inherit 1"), S("inherit on"),
+	S("pass 1"), S("pass on"), S("onn 64M"), S("of 64M"),
+	/* NUL and other files' values */
+	S("\0"), S("on 4096\0"), S("on\0 4096"), S("on 64M\0garbage"),
+	S("\0on"), S("local"), S("bind:0"), S("0 5"), S("1"), S("yes"),
+	S("true"), S("enable"), S("default"), S("auto"),
+	/* valid again, to leave a known state */
+	S("on 16M"), S("inherit"), S("off"), S("on"), S("on 64M"),
 #undef S
 };
 
@@ -794,7 +1071,7 @@ static size_t gen_weights(void)
 /* Bytes that mean something to the parsers */
 static char interesting(void)
 {
-	static const char set[] = " \t\n\v\f\r,:-/+0123456789Nal\xa0\xff";
+	static const char set[] = " \t\n\v\f\r,:-/+0123456789NalKMGonf\xa0\xff";
 
 	switch (rn(4)) {
 	case 0:
@@ -844,7 +1121,43 @@ static size_t pad(size_t len, size_t total, char fill)
 	return total;
 }
 
-static size_t gen_random(bool weights, const char **origin)
+/* A word, now and then a rate (mostly valid ones), now and then more */
+static size_t gen_migrate(void)
+{
+	static const char * const words[] = { "on", "on", "on", "off",
+		"inherit", "pass", "ON", "onn", "of" };
+	static const char * const nums[] = { "4", "64", "16", "1", "8",
+		"4096", "5000", "1536", "0", "4095", "65536", "68719476736",
+		"68719476737", "99999999999999999999", "010", "0x10", "+64",
+		"17179869185" };
+	static const char * const sfx[] = { "", "K", "M", "G", "", "M", "k",
+		"m", "T", "B" };
+	static const char * const seps[] = { " ", " ", "  ", "\t", " \t",
+		"\n", " \n", " \xa0" };
+	size_t off = 0;
+
+	add(&off, spaces[rn(11)]);
+	add(&off, words[rn(ARRAY_SIZE(words))]);
+	if (rn(3)) {
+		add(&off, rn(4) ? " " : seps[rn(ARRAY_SIZE(seps))]);
+		add(&off, rn(3) ? nums[rn(5)] : nums[rn(ARRAY_SIZE(nums))]);
+		add(&off, rn(3) ? sfx[rn(4)] : sfx[rn(ARRAY_SIZE(sfx))]);
+		if (!rn(10)) {
+			add(&off, " ");
+			add(&off, words[rn(ARRAY_SIZE(words))]);
+		}
+	}
+	add(&off, spaces[rn(11)]);
+	return off;
+}
+
+static size_t gen_file(int file)
+{
+	return file == F_WEIGHTS ? gen_weights() : file == F_MIGRATE ?
+	       gen_migrate() : gen_policy();
+}
+
+static size_t gen_random(int file, const char **origin)
 {
 	static const size_t bigs[] = { PAGE - 1, PAGE, PAGE + 1, 2 * PAGE,
 				       64 * 1024 };
@@ -853,13 +1166,14 @@ static size_t gen_random(bool weights, const char **origin)
 	switch (rn(20)) {
 	case 0 ... 6:
 		*origin = "grammar";
-		return weights ? gen_weights() : gen_policy();
+		return gen_file(file);
 	case 7 ... 12:
 		*origin = "mutated";
-		return mutate(weights ? gen_weights() : gen_policy());
+		return mutate(gen_file(file));
 	case 13 ... 14:
 		*origin = "other file";
-		return weights ? gen_policy() : gen_weights();
+		return gen_file((file + 1 + rn(has_migrate ? 2 : 1)) %
+				(has_migrate ? NR_WFILES : 2));
 	case 15 ... 16:
 		*origin = "random bytes";
 		len = rn(5) ? rn(48) : rn(PAGE + 64);
@@ -868,14 +1182,14 @@ static size_t gen_random(bool weights, const char **origin)
 		return len;
 	case 17 ... 18:
 		*origin = "prefix+garbage";
-		len = weights ? gen_weights() : gen_policy();
+		len = gen_file(file);
 		len -= len ? rn(len) : 0;	/* keep a prefix, at least 1 */
 		for (i = 1 + rn(6); i; i--)
 			gbuf[len++] = interesting();
 		return len;
 	default:
 		*origin = "overlong";
-		len = weights ? gen_weights() : gen_policy();
+		len = gen_file(file);
 		return pad(len, bigs[rn(5)], rn(2) ? ' ' : rn(2) ? ',' : 'x');
 	}
 }
@@ -885,6 +1199,7 @@ static size_t gen_random(bool weights, const char **origin)
 static void cg_setup(struct cg *c, struct cg *parent, const char *name)
 {
 	char path[256];
+	int f;
 
 	if (snprintf(c->path, sizeof(c->path), "%s/%s", parent->path,
 		     name) >= (int)sizeof(c->path))
@@ -894,13 +1209,16 @@ static void cg_setup(struct cg *c, struct cg *parent, const char *name)
 	rmdir(c->path);
 	if (mkdir(c->path, 0755))
 		bail("mkdir %s: %s", c->path, strerror(errno));
-	snprintf(path, sizeof(path), "%s/mpol.policy", c->path);
-	c->wfd_policy = open(path, O_WRONLY | O_CLOEXEC);
-	snprintf(path, sizeof(path), "%s/mpol.weights", c->path);
-	c->wfd_weights = open(path, O_WRONLY | O_CLOEXEC);
-	if (c->wfd_policy < 0 || c->wfd_weights < 0)
-		bail("open the mpol files of %s: %s", c->path,
-		     strerror(errno));
+	c->mig = MIG_INHERIT;
+	for (f = 0; f < NR_WFILES; f++) {
+		c->wfd[f] = -1;
+		if (f == F_MIGRATE && !has_migrate)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", c->path, wfile_names[f]);
+		c->wfd[f] = open(path, O_WRONLY | O_CLOEXEC);
+		if (c->wfd[f] < 0)
+			bail("open %s: %s", path, strerror(errno));
+	}
 }
 
 static void enable_mpol(struct cg *c)
@@ -912,18 +1230,59 @@ static void enable_mpol(struct cg *c)
 		bail("+mpol in %s: %s", path, strerror(errno));
 }
 
+/* The mpol files of a child cgroup; the last three come with mpol.migrate */
+static const struct {
+	const char *name;
+	bool rw, migrate, root;	/* writable; with mpol.migrate; on the root */
+} known_files[] = {
+	{ "mpol.policy", true, false, false },
+	{ "mpol.policy.effective", false, false, true },
+	{ "mpol.weights", true, false, false },
+	{ "mpol.weights.effective", false, false, true },
+	{ "mpol.events", false, false, false },
+	{ "mpol.events.local", false, false, false },
+	{ "mpol.migrate", true, true, false },
+	{ "mpol.migrate.effective", false, true, true },
+	{ "mpol.stat", false, true, false },
+};
+
+/* The root has the .effective files only. */
+static bool check_root_files(void)
+{
+	char path[256];
+	bool ok = true;
+	size_t k;
+
+	for (k = 0; k < ARRAY_SIZE(known_files); k++) {
+		bool want = known_files[k].root &&
+			    (has_migrate || !known_files[k].migrate);
+
+		snprintf(path, sizeof(path), MPOLT_CGROOT "/%s",
+			 known_files[k].name);
+		if (!access(path, F_OK) == want)
+			continue;
+		diag("the root %s %s", want ? "lacks" : "has",
+		     known_files[k].name);
+		ok = false;
+	}
+	return ok;
+}
+
 /* Which mpol files of T are writable, by their mode */
 static bool check_file_modes(void)
 {
 	char path[512], list[256] = "";
-	bool ok = true;
+	bool ok = check_root_files();
 	struct dirent *d;
 	struct stat st;
 	DIR *dir = opendir(cg_t.path);
-	int fd, n = 0;
+	int fd, n = 0, want_n = 0;
+	size_t k;
 
 	if (!dir)
 		return false;
+	for (k = 0; k < ARRAY_SIZE(known_files); k++)
+		want_n += has_migrate || !known_files[k].migrate;
 	while ((d = readdir(dir))) {
 		bool rw;
 
@@ -938,8 +1297,14 @@ static bool check_file_modes(void)
 			strcat(list, " ");
 			strcat(list, d->d_name);
 		}
-		if (rw != (!strcmp(d->d_name, "mpol.policy") ||
-			   !strcmp(d->d_name, "mpol.weights"))) {
+		for (k = 0; k < ARRAY_SIZE(known_files); k++)
+			if (!strcmp(d->d_name, known_files[k].name))
+				break;
+		if (k == ARRAY_SIZE(known_files) ||
+		    (known_files[k].migrate && !has_migrate)) {
+			diag("%s: an unknown mpol file", d->d_name);
+			ok = false;
+		} else if (rw != known_files[k].rw) {
 			diag("%s: unexpected mode %o", d->d_name,
 			     st.st_mode & 0777);
 			ok = false;
@@ -952,11 +1317,10 @@ static bool check_file_modes(void)
 		 */
 		if (!rw) {
 			static const char * const vals[] = { "local",
-				"0 5", "fallback 0", "" };
-			unsigned int k;
+				"0 5", "fallback 0", "on", "pass", "" };
 
 			fd = open(path, O_WRONLY);
-			for (k = 0; fd >= 0 && k < 4; k++) {
+			for (k = 0; fd >= 0 && k < ARRAY_SIZE(vals); k++) {
 				ssize_t ret = write(fd, vals[k],
 						    strlen(vals[k]));
 				int want = *vals[k] ? EINVAL : 0;
@@ -979,8 +1343,9 @@ static bool check_file_modes(void)
 		}
 	}
 	closedir(dir);
-	diag("%d mpol files in a child cgroup, writable:%s", n, list);
-	return ok && n == 6;
+	diag("%d mpol files in a child cgroup (%d expected), writable:%s", n,
+	     want_n, list);
+	return ok && n == want_n;
 }
 
 static void cleanup(void)
@@ -1061,6 +1426,14 @@ static void setup_cgroups(void)
 	cg_p.mode = M_INTERLEAVE;
 	cg_p.nodes = 3;
 	cg_p.w[1] = 3;
+	/* and migration: T and C inherit "on 16M" */
+	if (has_migrate) {
+		if (write_str(MPOLT_CGROOT "/mpol_fuzz/mpol.migrate",
+			      "on 16384K") < 0)
+			bail("cannot set P's mpol.migrate");
+		cg_p.mig = MIG_ON;
+		cg_p.rate = 16 << 20;
+	}
 	for (i = 0; i < 3; i++) {
 		for (c = 0; c < 2; c++) {
 			snprintf(buf, sizeof(buf), "%s/%s", cgs[i]->path,
@@ -1072,6 +1445,33 @@ static void setup_cgroups(void)
 	}
 }
 
+/* The crafted mpol.migrate inputs, each to T and C, and its separators. */
+static void run_crafted_migrate(void)
+{
+	size_t len, c;
+	long i;
+
+	for (c = 0; c < ARRAY_SIZE(crafted_migrate); c++)
+		for (i = 0; i < 2; i++)
+			try_input(i ? &cg_c : &cg_t, F_MIGRATE,
+				  crafted_migrate[c].s, crafted_migrate[c].len,
+				  "crafted");
+	/* every byte between "on" and the rate, and as a suffix */
+	for (i = 0; i < 256; i++) {
+		len = snprintf(gbuf, sizeof(gbuf), "on%c64M", (char)i);
+		try_input(&cg_t, F_MIGRATE, gbuf, len, "separator");
+		len = snprintf(gbuf, sizeof(gbuf), "on 64%c", (char)i);
+		try_input(&cg_c, F_MIGRATE, gbuf, len, "separator");
+	}
+	for (i = 0; i < 4; i++) {
+		size_t total = i & 2 ? PAGE + 1 : PAGE;
+
+		len = snprintf(gbuf, sizeof(gbuf), "on 64M");
+		try_input(i & 1 ? &cg_c : &cg_t, F_MIGRATE, gbuf,
+			  pad(len, total, i & 1 ? '4' : ' '), "overlong");
+	}
+}
+
 /* The crafted inputs, each to both files of T and C. */
 static void run_crafted(void)
 {
@@ -1080,22 +1480,23 @@ static void run_crafted(void)
 
 	for (c = 0; c < sizeof(crafted) / sizeof(crafted[0]); c++)
 		for (i = 0; i < 4; i++)
-			try_input(i & 2 ? &cg_c : &cg_t, i & 1, crafted[c].s,
-				  crafted[c].len, "crafted");
+			try_input(i & 2 ? &cg_c : &cg_t, i & 1 ? F_WEIGHTS :
+				  F_POLICY, crafted[c].s, crafted[c].len,
+				  "crafted");
 	/* every byte as a separator */
 	for (i = 0; i < 256; i++) {
 		len = snprintf(gbuf, sizeof(gbuf), "bind:0%c1", (char)i);
-		try_input(&cg_t, false, gbuf, len, "separator");
+		try_input(&cg_t, F_POLICY, gbuf, len, "separator");
 		len = snprintf(gbuf, sizeof(gbuf), "weighted-interleave%c0", (char)i);
-		try_input(&cg_c, false, gbuf, len, "separator");
+		try_input(&cg_c, F_POLICY, gbuf, len, "separator");
 		len = snprintf(gbuf, sizeof(gbuf), "1%c7", (char)i);
-		try_input(&cg_t, true, gbuf, len, "separator");
+		try_input(&cg_t, F_WEIGHTS, gbuf, len, "separator");
 		len = snprintf(gbuf, sizeof(gbuf), "2 %c9", (char)i);
-		try_input(&cg_c, true, gbuf, len, "separator");
+		try_input(&cg_c, F_WEIGHTS, gbuf, len, "separator");
 	}
 	/* the longest writes there are, valid and not, and longer ones */
 	for (i = 0; i < 8; i++) {
-		bool weights = i & 1;
+		int weights = i & 1 ? F_WEIGHTS : F_POLICY;
 		size_t total = i & 4 ? 64 * 1024 : i & 2 ? PAGE + 1 : PAGE;
 
 		len = snprintf(gbuf, sizeof(gbuf), "%s", weights ? "0 9" :
@@ -1108,9 +1509,11 @@ static void run_crafted(void)
 							 '9' : ','),
 			  "overlong");
 	}
+	if (has_migrate)
+		run_crafted_migrate();
 }
 
-/* @count random inputs to either file of T or C. */
+/* @count random inputs to any writable file of T or C. */
 static void run_random(long count)
 {
 	const char *origin;
@@ -1118,12 +1521,137 @@ static void run_random(long count)
 	long i;
 
 	for (i = 0; i < count; i++) {
-		bool weights = rn(2);
+		int file = rn(has_migrate ? NR_WFILES : 2);
 		struct cg *cg = rn(2) ? &cg_c : &cg_t;
 
-		len = gen_random(weights, &origin);
-		try_input(cg, weights, gbuf, len, origin);
+		len = gen_random(file, &origin);
+		try_input(cg, file, gbuf, len, origin);
 	}
+}
+
+/* --- passes ------------------------------------------------------------ */
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * Wait until @c runs no pass and its mpol.stat stayed the same for
+ * 300 ms (a queued pass has started and ended); false after 10 s.
+ */
+static bool stat_settled(struct cg *c)
+{
+	double start = now_s(), since = start;
+	struct migstat last;
+
+	check_stat(c, "waiting for no pass");
+	last = c->stat;
+	while (now_s() - start < 10) {
+		usleep(20000);
+		check_stat(c, "waiting for no pass");
+		if (memcmp(&last, &c->stat, sizeof(last)) ||
+		    c->stat.v[MGS_ACTIVE]) {
+			last = c->stat;
+			since = now_s();
+		} else if (now_s() - since >= 0.3) {
+			return true;
+		}
+	}
+	diag("%s: mpol.stat did not settle in 10 s", c->label);
+	return false;
+}
+
+/* Wait until a pass of @c has completed since @before; false after 10 s. */
+static bool pass_completed(struct cg *c, const struct migstat *before)
+{
+	double start = now_s();
+
+	do {
+		check_stat(c, "waiting for a pass");
+		if (c->stat.v[MGS_COMPLETED] > before->v[MGS_COMPLETED] &&
+		    !c->stat.v[MGS_ACTIVE])
+			return true;
+		usleep(10000);
+	} while (now_s() - start < 10);
+	diag("%s: no pass completed in 10 s", c->label);
+	return false;
+}
+
+/* No pass of @c started since @before, 300 ms after the write. */
+static bool no_pass(struct cg *c, const struct migstat *before)
+{
+	usleep(300000);
+	check_stat(c, "no pass expected");
+	return c->stat.v[MGS_STARTED] == before->v[MGS_STARTED];
+}
+
+static void try_str(struct cg *c, int file, const char *s)
+{
+	try_input(c, file, s, strlen(s), "pass check");
+}
+
+/*
+ * What starts a pass ("When a pass starts" of the interface), seen in
+ * the counters of cgroups without members, whose passes complete at
+ * once.  The writes go through try_input(): the files are checked too.
+ */
+static void run_passes(void)
+{
+	struct migstat t0, c0;
+	char buf[64];
+	bool ok;
+
+	/* "pass" with migration off: the cgroup itself, not C (off) */
+	try_str(&cg_t, F_MIGRATE, "off");
+	try_str(&cg_c, F_MIGRATE, "inherit");
+	ok = stat_settled(&cg_t) && stat_settled(&cg_c);
+	t0 = cg_t.stat;
+	c0 = cg_c.stat;
+	try_str(&cg_t, F_MIGRATE, "pass");
+	ok = pass_completed(&cg_t, &t0) && ok;
+	tap(no_pass(&cg_c, &c0) && ok,
+	    "\"pass\" in T (migration off): T completes a pass, C (inherits off) starts none");
+
+	/* migration turning on */
+	ok = stat_settled(&cg_c);
+	c0 = cg_c.stat;
+	try_str(&cg_c, F_MIGRATE, "on 4K");
+	tap(pass_completed(&cg_c, &c0) && ok,
+	    "C: mpol.migrate.effective turning on starts a pass, which completes");
+
+	/* "pass" reaches the descendants that migrate */
+	ok = stat_settled(&cg_t) && stat_settled(&cg_c);
+	t0 = cg_t.stat;
+	c0 = cg_c.stat;
+	try_str(&cg_t, F_MIGRATE, "pass");
+	ok = pass_completed(&cg_t, &t0) && ok;
+	tap(pass_completed(&cg_c, &c0) && ok,
+	    "\"pass\" in T: T and C (migration on) each complete a pass");
+
+	/* an ancestor's change of C's effective policy, then weights */
+	try_str(&cg_c, F_POLICY, "inherit");
+	try_str(&cg_c, F_WEIGHTS, "0 default");
+	ok = stat_settled(&cg_t) && stat_settled(&cg_c);
+	t0 = cg_t.stat;
+	c0 = cg_c.stat;
+	try_str(&cg_t, F_POLICY, eff_policy_cg(&cg_t) &&
+		eff_policy_cg(&cg_t)->mode == M_BIND ? "preferred:0" :
+		"bind:0");
+	ok = pass_completed(&cg_c, &c0) && ok;
+	tap(no_pass(&cg_t, &t0) && ok,
+	    "a policy change in T: a pass of C (inherits it, migration on), none of T (off)");
+	ok = stat_settled(&cg_t) && stat_settled(&cg_c);
+	t0 = cg_t.stat;
+	c0 = cg_c.stat;
+	snprintf(buf, sizeof(buf), "0 %u", eff_weight(&cg_t, 0) == 77 ? 78 : 77);
+	try_str(&cg_t, F_WEIGHTS, buf);
+	ok = pass_completed(&cg_c, &c0) && ok;
+	tap(no_pass(&cg_t, &t0) && ok,
+	    "a weight change in T: a pass of C (inherits it, migration on), none of T (off)");
 }
 
 /* What was refused with which errno, and the disagreements by kind. */
@@ -1133,8 +1661,9 @@ static void report(void)
 	size_t c;
 	long i;
 
-	diag("inputs tried %ld: accepted %ld, accepted as no-op (empty) %ld, refused %ld",
-	     tried, accepted, noops, tried - accepted - noops);
+	diag("inputs tried %ld: accepted %ld (\"pass\" %ld), accepted as no-op (empty) %ld, refused %ld",
+	     tried, accepted, passes_requested, noops,
+	     tried - accepted - noops);
 	for (c = 0; c < sizeof(errs) / sizeof(errs[0]); c++)
 		diag("  refused with %s: %ld", strerrorname_np(errs[c]),
 		     refused[errs[c]]);
@@ -1144,12 +1673,12 @@ static void report(void)
 			diag("  refused with errno %zu (%s): %ld", c,
 			     strerror(c), refused[c]);
 	diag("disagreements with the oracle: %ld", disagreements);
-	for (i = 0; i < 2 * 256 * 256; i++) {
+	for (i = 0; i < NR_WFILES * 256 * 256; i++) {
 		long n = dis_kind[i >> 16][(i >> 8) & 0xff][i & 0xff];
 
 		if (n)
 			diag("  %s: kernel %s, oracle %s: %ld",
-			     i >> 16 ? "mpol.weights" : "mpol.policy",
+			     wfile_names[i >> 16],
 			     (i >> 8) & 0xff ?
 			     strerrorname_np((i >> 8) & 0xff) : "accepts",
 			     i & 0xff ? strerrorname_np(i & 0xff) : "accepts",
@@ -1177,12 +1706,18 @@ int main(int argc, char **argv)
 	if (sysconf(_SC_PAGESIZE) != PAGE)
 		bail("page size is not %d", PAGE);
 	possible = sysfs_nodes("possible");
+	has_migrate = !access(MPOLT_CGROOT "/mpol.migrate.effective", F_OK);
+	if (has_migrate)
+		nr_files = NR_FILES;
+	else
+		diag("no mpol.migrate: its inputs are left out");
 	read_root_weights();
 	setup_cgroups();
 	if (!tap(!check_files("setup"), "model of P/T/C matches the files after setup"))
 		return 1;
 	tap(check_file_modes() && !check_files("writes to read-only files"),
-	    "writable mpol files: mpol.policy and mpol.weights only; the others refuse writes");
+	    "writable mpol files: mpol.policy, mpol.weights%s only; the others refuse writes",
+	    has_migrate ? " and mpol.migrate" : "");
 
 	run_crafted();
 	crafted_dis = disagreements;
@@ -1195,6 +1730,14 @@ int main(int argc, char **argv)
 	tap(!state_errors,
 	    "after every write the mpol files of P, T, C and the root are as the model says (%ld mismatches)",
 	    state_errors);
+	if (has_migrate) {
+		run_passes();
+		tap(!stat_errors && stat_reads,
+		    "mpol.stat of P, T and C on every read (%ld): migrate_* keys in order, scanned = placed + moved + skipped + failed, skipped = policy + shared + pinned, started = completed + aborted + active, no counter going back, no page scanned without members (%ld bad)",
+		    stat_reads, stat_errors);
+	} else {
+		tap_skip("kernel without mpol.migrate", "mpol.migrate inputs and mpol.stat");
+	}
 	report();
 	return tap_plan();
 }
