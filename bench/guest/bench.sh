@@ -10,14 +10,17 @@
 #   hot     f1 (4 KiB and THP faults), f2 (bulk), f4 (depth)
 #   attach  f6
 #   place   f7
-#   update  f5 (spawns 5101 sleeping tasks; last)
+#   mig     f8a-f8d: mpol.migrate passes (bench/migbench.c)
+#   update  f5 (spawns 5101 sleeping tasks; last), and the policy row with
+#           mpol.migrate on
 # Repetitions: hbench_reps=N on the kernel command line (default 7); the
 # update and attach figures use 3N.
 CG=/sys/fs/cgroup
 WI=/sys/kernel/mm/mempolicy/weighted_interleave
 B=mpolbench
+M=migbench
 parts=${htests:-all}
-[ "$parts" = all ] && parts=unused,key,hot,attach,place,update
+[ "$parts" = all ] && parts=unused,key,hot,attach,place,mig,update
 REPS=7
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in hbench_reps=*) REPS=${arg#hbench_reps=} ;; esac
@@ -26,6 +29,10 @@ REPS3=$((REPS * 3))
 FAULT_MIB=16	# 4096 faults of 4 KiB per rep
 THP_MIB=64	# 32 faults of 2 MiB per rep
 PTMX=200	# 200 x (open + close) of /dev/ptmx per rep
+MIG_MIB=64	# f8a/f8b: 16384 pages on node 0 per rep, moved by each variant
+RATE_MIB=128	# f8d: 16384 of its 32768 pages move (1 s at 64M/s, 4 s at 16M/s)
+CHURN_MIB=128	# f8c: the memory a pass moves (16384 pages: 1 s at 64M/s) ...
+CHURN_CHUNKS=32	# ... while the workload faults 32 x 4 MiB (~0.3 s)
 
 has() { case ",$parts," in *",$1,"*) return 0 ;; esac; return 1; }
 info() { echo "I $*"; }
@@ -164,6 +171,59 @@ if has place; then
 	t_end place
 fi
 
+if has mig; then
+	t_start
+	if [ ! -e $CG/keep/mpol.migrate ]; then
+		info f8 skipped "this kernel has no mpol.migrate"
+	else
+		# NUMA balancing must not move the measured pages (restored below)
+		nb=$(cat /proc/sys/kernel/numa_balancing 2>/dev/null)
+		[ -n "$nb" ] && echo 0 >/proc/sys/kernel/numa_balancing
+		cpuset_added=0
+		if ! grep -qw cpuset $CG/cgroup.subtree_control; then
+			echo +cpuset >$CG/cgroup.subtree_control || err "+cpuset at the root"
+			cpuset_added=1
+		fi
+		# wi_cg NAME MIGRATE: weighted-interleave 3:1:1:1 over 0-3
+		wi_cg() {
+			mkcg $1
+			echo weighted-interleave:0-3 >$CG/$1/mpol.policy || err "policy -> $1"
+			set_weights $CG/$1 "0 3" "1 1" "2 1" "3 1"
+			echo "$2" >$CG/$1/mpol.migrate || err "mpol.migrate '$2' -> $1"
+			info "f8_cg_$1" migrate "$(cat $CG/$1/mpol.migrate.effective)" policy "$(cat $CG/$1/mpol.policy.effective)" weights "$(tr '\n' ' ' <$CG/$1/mpol.weights.effective)"
+		}
+		W=0=3,1=1,2=1,3=1
+		# f8a: the kernel pass at the maximum rate vs a userspace agent
+		# (maps + move_pages) on the same memory; f8b: cpuset.mems 0 -> 1
+		wi_cg b8k "on 64G"
+		wi_cg b8u off
+		mkcg b8cs
+		echo 0 >$CG/b8cs/cpuset.mems || err "cpuset.mems 0 -> b8cs"
+		$M pass f8a "$REPS" $MIG_MIB $W \
+			name=kernel,kind=kernel,cg=$CG/b8k \
+			name=u512,kind=user,cg=$CG/b8u,batch=512,sort=0 \
+			name=u512s,kind=user,cg=$CG/b8u,batch=512,sort=1 \
+			name=uall,kind=user,cg=$CG/b8u,batch=0,sort=1 \
+			name=cpuset,kind=cpuset,cg=$CG/b8cs,from=0,to=1
+		# f8d: the rate limit, moved pages over the pass
+		wi_cg b8d16 "on 16M"
+		wi_cg b8d64 "on 64M"
+		$M pass f8d "$REPS" $RATE_MIB $W \
+			name=on16M,kind=kernel,cg=$CG/b8d16,set=4096 \
+			name=on64M,kind=kernel,cg=$CG/b8d64,set=16384
+		# f8c: a workload's faults while a pass at the default rate moves
+		# its memory, vs the same workload undisturbed
+		wi_cg b8c on
+		wi_cg b8cu off
+		$M churn f8c "$REPS" $CHURN_MIB $CHURN_CHUNKS \
+			name=during,cg=$CG/b8c,trigger=1 name=undisturbed,cg=$CG/b8cu
+		for c in b8k b8u b8cs b8d16 b8d64 b8c b8cu; do rmdir $CG/$c 2>/dev/null; done
+		[ $cpuset_added = 1 ] && echo -cpuset >$CG/cgroup.subtree_control
+		[ -n "$nb" ] && echo "$nb" >/proc/sys/kernel/numa_balancing
+	fi
+	t_end mig
+fi
+
 if has update; then
 	t_start
 	pmax=$(cat /proc/sys/kernel/pid_max)
@@ -196,6 +256,27 @@ if has update; then
 		set -- "$@" "cpuset.mems/n$n@$CG/b5n$n/cpuset.mems@0-3@0-1"
 	done
 	$B upd f5 "$REPS3" "$@"
+	# the policy row again with mpol.migrate on: every write starts (or
+	# retargets) a pass over the members.  Unbound workqueues on CPU 0 and
+	# the writer SCHED_FIFO there (migbench upd), so that the passes run
+	# when the writer sleeps and the timed write is the writer's own path.
+	if [ -e $CG/b5n1/mpol.migrate ]; then
+		wqm=/sys/devices/virtual/workqueue/cpumask
+		wq_old=$(cat $wqm 2>/dev/null)
+		echo 1 >$wqm || err "unbound workqueue cpumask"
+		for n in 1 100 1000 4000; do
+			echo on >$CG/b5n$n/mpol.migrate || err "mpol.migrate on -> b5n$n"
+		done
+		info f5mig migrate "$(cat $CG/b5n1/mpol.migrate.effective)" wq_cpumask "$(cat $wqm 2>/dev/null)" was "$wq_old"
+		set --
+		for n in 1 100 1000 4000; do
+			set -- "$@" "policy+migrate/n$n@$CG/b5n$n/mpol.policy@weighted-interleave:0-3@interleave:0-1"
+		done
+		$M upd f5 "$REPS3" "$@"
+		[ -n "$wq_old" ] && echo "$wq_old" >$wqm
+	else
+		info f5mig skipped "this kernel has no mpol.migrate"
+	fi
 	for n in 1 100 1000 4000; do
 		echo 1 >$CG/b5n$n/cgroup.kill
 	done
