@@ -14,7 +14,7 @@ import sys
 
 
 def load(path):
-    samples, place, info, errors, secs = {}, {}, {}, [], []
+    samples, place, info, errors, secs, recs = {}, {}, {}, [], [], {}
     if not os.path.exists(path):
         return None
     done = False
@@ -24,6 +24,16 @@ def load(path):
             p = line.split(" ")
             if p[0] == "S" and len(p) == 5:
                 samples.setdefault(p[1], {}).setdefault(p[2], {})[int(p[3])] = float(p[4])
+            elif p[0] == "R" and len(p) >= 4:
+                # R FIG VARIANT REP KEY=VALUE... (bench/migbench.c)
+                d = {}
+                for kv in p[4:]:
+                    k, _, v = kv.partition("=")
+                    try:
+                        d[k] = float(v)
+                    except ValueError:
+                        d[k] = v
+                recs.setdefault(p[1], {}).setdefault(p[2], {})[int(p[3])] = d
             elif p[0] == "P" and len(p) == 5:
                 place.setdefault(p[2], {})[int(p[3])] = int(p[4])
             elif p[0] == "I" and len(p) >= 2:
@@ -38,7 +48,8 @@ def load(path):
                 errors.append(line)
     if not done:
         errors.append("the guest did not finish (no ### DONE)")
-    return {"S": samples, "P": place, "I": info, "E": errors, "secs": secs}
+    return {"S": samples, "P": place, "I": info, "E": errors, "secs": secs,
+            "R": recs}
 
 
 def med(xs):
@@ -77,16 +88,18 @@ def var(run, fig, v):
 
 
 def ratio_row(num, title, run_a, fig_a, a, run_b, fig_b, b, target, kind,
-              note=""):
+              note="", dest=None):
     """Ratio of throughputs: time(B) / time(A), per rep pair (A_r, B_r).
 
     kind ">=": A is the mpol case, B the reference; ratio = tB / tA, so
     1.0 means equal, below 1 means the mpol case is slower.
     """
+    if dest is None:
+        dest = rows
     da, db = var(run_a, fig_a, a), var(run_b, fig_b, b)
     if not da or not db:
         failures.append("%s %s: no samples" % (num, title))
-        rows.append([num, title, a, "-", b, "-", "not measured", "-",
+        dest.append([num, title, a, "-", b, "-", "not measured", "-",
                      "%s %s" % (kind, target), "**n/a**", note])
         return
     reps = sorted(set(da) & set(db))
@@ -94,13 +107,190 @@ def ratio_row(num, title, run_a, fig_a, a, run_b, fig_b, b, target, kind,
     r = med(list(db.values())) / med(list(da.values()))
     ok = r >= target
     noisy = max(rel_range(list(da.values())), rel_range(list(db.values()))) > 0.05
-    rows.append([num, title,
+    dest.append([num, title,
                  "%s: %s" % (a, fmt_ns(med(list(da.values())))), spread(list(da.values())),
                  "%s: %s" % (b, fmt_ns(med(list(db.values())))), spread(list(db.values())),
                  "%.4f" % r, "%.4f..%.4f" % (min(pair), max(pair)),
                  "%s %s" % (kind, target),
                  "met" if ok else ("inconclusive (spread > 5%)" if noisy else "**MISSED**"),
                  note])
+
+
+# ---- figure 8: mpol.migrate (bench/migbench.c) ----
+
+MIG_NODES = 4   # nodes shown in the placement table (0-3)
+
+
+def fmt_rate(x):
+    return "%.0f pages/s (%.0f MiB/s)" % (x, x * 4096 / 2 ** 20)
+
+
+def rate_spread(xs):
+    m = med(xs)
+    return "%.0f..%.0f (±%.2f%%)" % (min(xs), max(xs),
+                                      50.0 * (max(xs) - min(xs)) / m if m else 0)
+
+
+def rates(recs, num):
+    """{rep: pages per second of guest time} of a variant's records."""
+    return {r: d[num] * 1e9 / d["ns"] for r, d in recs.items()
+            if isinstance(d.get(num), float) and d.get("ns")}
+
+
+def rate_row(dest, num, title, a, da, b, db, target, note):
+    """Throughput ratio med(A) / med(B); target None: a row for scale."""
+    if not da or not db:
+        failures.append("%s %s: no samples" % (num, title))
+        dest.append([num, title, a, "-", b, "-", "not measured", "-",
+                     ">= %s" % target if target is not None else "-", "**n/a**", note])
+        return None
+    reps = sorted(set(da) & set(db))
+    pair = [da[r] / db[r] for r in reps]
+    ratio = med(list(da.values())) / med(list(db.values()))
+    if target is None:
+        verdict, tcell = "(anchor)", "-"
+    else:
+        verdict, tcell = ("met" if ratio >= target else "**MISSED**"), ">= %s" % target
+    dest.append([num, title, "%s: %s" % (a, fmt_rate(med(list(da.values())))),
+                 rate_spread(list(da.values())),
+                 "%s: %s" % (b, fmt_rate(med(list(db.values())))),
+                 rate_spread(list(db.values())),
+                 "%.4f" % ratio, "%.4f..%.4f" % (min(pair), max(pair)) if pair else "-",
+                 tcell, verdict, note])
+    return ratio
+
+
+def node_counts(d, prefix):
+    return [int(d.get("%s%d" % (prefix, n), 0)) for n in range(MIG_NODES)]
+
+
+def placed_exactly(recs):
+    """Every rep: each page on its expected node (per-node counts = expected)."""
+    return bool(recs) and all(
+        d.get("mismatch") == 0 and d.get("nx") == 0 and
+        node_counts(d, "n") == node_counts(d, "e") for d in recs.values())
+
+
+def mig_section(run):
+    """Rows of section 8 (the '#' table) and its placement table."""
+    mrows, prows, lines = [], [], []
+    I, R = run["I"], run["R"]
+    if I.get("f8", "").startswith("skipped"):
+        return mrows, prows, ["Not measured: " + I["f8"] + "."]
+    f8a = R.get("f8a", {})
+    kind = {v: next(iter(d.values())).get("kind") for v, d in f8a.items() if d}
+    users = [v for v in f8a if kind.get(v) == "user"]
+    kern = f8a.get("kernel", {})
+    kr = rates(kern, "moved")
+    ur = {v: rates(f8a[v], "migrated") for v in users}
+    best = max(users, key=lambda v: med(list(ur[v].values())) if ur[v] else 0) if users else None
+
+    def last(v):
+        return f8a[v][max(f8a[v])] if f8a.get(v) else {}
+
+    def moved_note(v):
+        d = f8a.get(v, {})
+        if not d:
+            return "-"
+        key = "moved" if kind.get(v) == "kernel" else "migrated"
+        return "%d" % med([x[key] for x in d.values()])
+
+    # 8a: kernel vs the best userspace variant, same final placement
+    if kern and best:
+        same = (placed_exactly(kern) and placed_exactly(f8a[best]) and
+                node_counts(last("kernel"), "n") == node_counts(last(best), "n") and
+                last("kernel").get("addr") == last(best).get("addr"))
+        notified = sum(1 for d in kern.values() if d.get("notified") == 1)
+        note = ("pages moved per pass: kernel %s (migrate_moved; pgmigrate_success %d), %s %s; "
+                "final placement %s (pages per node 0-3: kernel %s, %s %s); "
+                "%d of %d passes ended by the POLLPRI notification"
+                % (moved_note("kernel"), med([d["migrated"] for d in kern.values()]),
+                   best, moved_note(best),
+                   "the same, every page on its node" if same else "**DIFFERENT** (see the placement table)",
+                   "/".join(str(x) for x in node_counts(last("kernel"), "n")), best,
+                   "/".join(str(x) for x in node_counts(last(best), "n")),
+                   notified, len(kern)))
+        ratio = rate_row(mrows, "8a",
+                         "pass throughput, %d MiB of 4 KiB pages on node 0 -> weighted-interleave 3:1:1:1 over 0-3 "
+                         "(`on 64G`): kernel pass vs the best userspace agent (/proc/PID/maps + move_pages(2))"
+                         % (int(last("kernel").get("pages", 0)) * 4096 >> 20),
+                         "kernel", kr, best, ur[best], 1.0, note)
+        if ratio is not None and not same:
+            mrows[-1][9] = "**MISSED** (placement)"
+    else:
+        failures.append("8a: no samples")
+        mrows.append(["8a", "pass throughput vs userspace", "-", "-", "-", "-",
+                      "not measured", "-", ">= 1.0", "**n/a**", ""])
+    descr = {(0, 512): "address order, 512 pages per call",
+             (1, 512): "each 512-page call ordered by target node",
+             (1, 0): "one call for all pages, ordered by target node"}
+    for v in users:
+        d = last(v)
+        what = descr.get((int(d.get("sort", 0)), int(d.get("batch", -1))),
+                         "batch %s, sort %s" % (d.get("batch"), d.get("sort")))
+        rate_row(mrows, "8a-" + v, "same memory: kernel pass vs agent %s (%s; %d move_pages calls per run)"
+                 % (v, what, d.get("calls", 0)),
+                 "kernel", kr, v, ur[v], 1.0,
+                 "moved per run %s; pages off target %d" % (moved_note(v), sum(x.get("mismatch", 0) for x in f8a[v].values())))
+    # 8b: cpuset.mems, for scale
+    cs = f8a.get("cpuset", {})
+    crt = rates(cs, "migrated")
+    note = ""
+    if cs and kern:
+        note = ("cpuset.mems write: %s for %s pages (all of them, node 0 -> 1); kernel pass: %s for %s"
+                % (fmt_ns(med([d["ns"] for d in cs.values()])), moved_note("cpuset"),
+                   fmt_ns(med([d["ns"] for d in kern.values()])), moved_note("kernel")))
+    rate_row(mrows, "8b", "for scale: the same memory moved by a cpuset.mems change 0 -> 1 "
+             "(cgroup v2 migrates; the write returns when done): kernel pass vs cpuset",
+             "kernel", kr, "cpuset", crt, None, note)
+    # 8c: a workload's faults during a pass at the default rate
+    f8c = R.get("f8c", {}).get("during", {})
+    note = ""
+    if f8c:
+        inpass = sum(1 for d in f8c.values() if d.get("inpass") == 1)
+        mv = [d["moved_in_run"] * 1e9 / d["run_ns"] for d in f8c.values() if d.get("run_ns")]
+        d0 = next(iter(f8c.values()))
+        note = ("the pass (`on` = 64M/s) moved %d pages during a run (%.0f pages/s) of the %d it moves "
+                "(%d MiB faulted on node 0 before each run); run wholly inside the pass in %d of %d reps; "
+                "workload: %d x (mmap 4 MiB, touch, munmap), ns per page"
+                % (med([d["moved_in_run"] for d in f8c.values()]), med(mv) if mv else 0,
+                   med([d["pass_moved"] for d in f8c.values()]), d0.get("rmib", 0), inpass, len(f8c),
+                   d0.get("chunks", 0)))
+    ratio_row("8c", "4 KiB fault throughput of a workload while a pass at the default rate moves its memory, vs undisturbed",
+              run, "f8c", "during", run, "f8c", "undisturbed", 0.9, ">=", note, dest=mrows)
+    # 8d: the rate limit
+    f8d = R.get("f8d", {})
+    if not f8d:
+        failures.append("8d: no samples")
+    for v in sorted(f8d, key=lambda x: next(iter(f8d[x].values())).get("set", 0)):
+        d = f8d[v]
+        setp = next(iter(d.values())).get("set", 0)
+        meas = {r: (x["moved"] + x["failed"]) * 1e9 / x["ns"] for r, x in d.items() if x.get("ns")}
+        if not meas or not setp:
+            failures.append("8d %s: no samples" % v)
+            continue
+        ratio = med(list(meas.values())) / setp
+        pr = [m / setp for m in meas.values()]
+        ok = 0.9 <= ratio <= 1.1
+        mrows.append(["8d-" + v.replace("on", ""),
+                      "rate limit `%s %s`: moved+failed pages over the pass (trigger write to completion) vs the setting"
+                      % (v[:2], v[2:]),
+                      "measured: %s" % fmt_rate(med(list(meas.values()))), rate_spread(list(meas.values())),
+                      "setting: %s" % fmt_rate(setp), "-",
+                      "%.4f" % ratio, "%.4f..%.4f" % (min(pr), max(pr)), "0.9..1.1",
+                      "met" if ok else "**MISSED**",
+                      "%d pages moved per pass in %s (median)" % (
+                          med([x["moved"] for x in d.values()]), fmt_ns(med([x["ns"] for x in d.values()])))])
+    # placement after the pass: every variant of 8a
+    for v in f8a:
+        recs = f8a[v]
+        d = last(v)
+        ok = placed_exactly(recs)
+        prows.append([v, moved_note(v), " ".join(str(x) for x in node_counts(d, "n")),
+                      " ".join(str(x) for x in node_counts(d, "e")),
+                      "%d" % sum(x.get("mismatch", 0) + x.get("nx", 0) for x in recs.values()),
+                      "met" if ok else "**MISSED**"])
+    return mrows, prows, lines
 
 
 def main():
@@ -153,7 +343,8 @@ def main():
     # figure 5: update cost vs members
     upd = []
     f5 = main_run["S"].get("f5", {})
-    for kind, target in (("policy", 1.2), ("weights", 1.2), ("cpuset.mems", None)):
+    for kind, target in (("policy", 1.2), ("weights", 1.2), ("cpuset.mems", None),
+                         ("policy+migrate", 1.2)):
         meds = {}
         spreads = {}
         for n in (1, 100, 1000, 4000):
@@ -162,6 +353,9 @@ def main():
                 meds[n] = med(list(d.values()))
                 spreads[n] = spread(list(d.values()))
         if len(meds) < 4:
+            if kind == "policy+migrate" and I.get("f5mig", "").startswith("skipped"):
+                upd.append([kind] + ["-"] * 7 + ["n/a"])
+                continue
             failures.append("5 %s: missing samples" % kind)
             upd.append([kind] + ["-"] * 8)
             continue
@@ -241,6 +435,20 @@ def main():
     L.append("")
     L.append("Stock 6.12 for scale (real hardware): cpuset.mems ~30 us per member task, 4000 tasks ~120 ms vs 42 us for one.")
     L.append("")
+    passes = [(k.split(":", 1)[1], v) for k, v in sorted(I.items()) if k.startswith("f5_passes:")]
+    if passes or any(k.startswith("policy+migrate/") for k in f5):
+        L.append("policy+migrate: the policy row again after `mpol.migrate` `on` (64M/s) in the four cgroups, so every")
+        L.append("write starts or retargets a pass over the members (bench/migbench.c upd); the writer runs SCHED_FIFO on")
+        L.append("CPU 0 with the unbound workqueues confined to CPU 0, so the passes run while it sleeps and the timed")
+        L.append("write() is the writer's own path (see Notes).")
+    if passes:
+        L.append("Passes during the timed writes: " + "; ".join(
+            "%s: %s" % (lab.split("/")[-1], " ".join(x for x in v.split() if x.split("=")[0] in
+                                                   ("writes", "started", "aborted", "completed")))
+            for lab, v in passes) + ".")
+    elif I.get("f5mig"):
+        L.append("policy+migrate: %s." % I["f5mig"])
+    L.append("")
     L.append("## 7. Placement: pages per node (nodes 0-2)")
     L.append("")
     L.append("fault: N 4 KiB anonymous faults in a fresh process (the index-based path, weighted_interleave_nid);")
@@ -256,6 +464,35 @@ def main():
     for r in place:
         L.append("| " + " | ".join(str(x) for x in r) + " |")
     L.append("")
+    L.append("## 8. Migration passes (`mpol.migrate`)")
+    L.append("")
+    L.append("Same boot, variants interleaved A B C ... after one untimed warm-up run each (bench/migbench.c).")
+    L.append("Throughput = pages moved per second of guest time: for the kernel pass migrate_moved (mpol.stat) over")
+    L.append("the time from the write of `pass` to mpol.migrate until mpol.stat shows the pass completed (poll);")
+    L.append("for the userspace agent and cpuset.mems pgmigrate_success (/proc/vmstat) over the agent's run (maps,")
+    L.append("targets, move_pages calls) or the cpuset.mems write(). Every run moves fresh memory faulted on node 0")
+    L.append("at the same address, so every variant moves the same interleave indices. Ratio = throughput(kernel) /")
+    L.append("throughput(reference) for 8a/8b, time(undisturbed) / time(during) for 8c, measured / set rate for 8d.")
+    L.append("")
+    mrows, prows, mlines = mig_section(main_run)
+    for x in mlines:
+        L.append(x)
+    if mrows:
+        L.append("| # | figure | mpol case: median | spread (min..max) | reference: median | spread | ratio | pair range | target | result | notes |")
+        L.append("|---|---|---|---|---|---|---|---|---|---|---|")
+        for r in mrows:
+            L.append("| " + " | ".join(str(x) for x in r) + " |")
+        L.append("")
+    if prows:
+        L.append("Placement after each run of 8a/8b (the %s pages of the moved memory, last rep; expected: the weighted"
+                 % int(next(iter(next(iter(main_run["R"]["f8a"].values())).values())).get("pages", 0)))
+        L.append("interleave of each page's index (8a), node 1 (cpuset); 'off target' summed over all reps):")
+        L.append("")
+        L.append("| variant | pages moved per run | per node 0 1 2 3 | expected | off target | result |")
+        L.append("|---|---|---|---|---|---|")
+        for r in prows:
+            L.append("| " + " | ".join(str(x) for x in r) + " |")
+        L.append("")
     errs = []
     for name, run in (("main", main_run), ("nompol", nompol), ("stock", stock)):
         if run:
