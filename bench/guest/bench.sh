@@ -268,6 +268,9 @@ if has update; then
 			echo on >$CG/b5n$n/mpol.migrate || err "mpol.migrate on -> b5n$n"
 		done
 		info f5mig migrate "$(cat $CG/b5n1/mpol.migrate.effective)" wq_cpumask "$(cat $wqm 2>/dev/null)" was "$wq_old"
+		# let the queued passes of turning it on start (migbench waits
+		# for the running ones to end)
+		sleep 0.5
 		set --
 		for n in 1 100 1000 4000; do
 			set -- "$@" "policy+migrate/n$n@$CG/b5n$n/mpol.policy@weighted-interleave:0-3@interleave:0-1"
