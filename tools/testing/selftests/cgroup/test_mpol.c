@@ -20,6 +20,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/io_uring.h>
 #include <linux/limits.h>
 #include <linux/mempolicy.h>
 #include <pthread.h>
@@ -31,9 +32,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../kselftest.h"
@@ -511,9 +515,12 @@ static void touch_region(char *p, long npages)
 		p[i * page_size] = 1;
 }
 
-/* Count the pages of @p per node; the nodes go to @status if given. */
-static int count_region(char *p, long npages, struct placement *pl,
-			int *status)
+/*
+ * Count the pages of @p in process @pid (0: this one) per node; the nodes
+ * go to @status if given.
+ */
+static int count_region_of(pid_t pid, char *p, long npages,
+			   struct placement *pl, int *status)
 {
 	void **pages;
 	int *st;
@@ -528,7 +535,7 @@ static int count_region(char *p, long npages, struct placement *pl,
 		pages[i] = p + i * page_size;
 		st[i] = -1;
 	}
-	if (sys_move_pages(0, npages, pages, NULL, st, 0))
+	if (sys_move_pages(pid, npages, pages, NULL, st, 0))
 		goto out;
 	memset(pl, 0, sizeof(*pl));
 	pl->pages = npages;
@@ -544,6 +551,12 @@ out:
 	if (st != status)
 		free(st);
 	return ret;
+}
+
+static int count_region(char *p, long npages, struct placement *pl,
+			int *status)
+{
+	return count_region_of(0, p, npages, pl, status);
 }
 
 /* Fault a new mapping of @npages and record where its pages went. */
@@ -2833,6 +2846,2160 @@ cleanup:
 	return ret;
 }
 
+/*
+ * mpol.migrate: the resident memory of a cgroup follows its policy.
+ *
+ * A child_mig() process maps its regions, fills every word of every page
+ * with a pattern, and then serves the test's requests, passed in shared
+ * memory (struct mig_ctl).  The test counts the child's pages per node
+ * with move_pages(2) on the child's pid.  While a pass runs, a thread of
+ * the child (the hammer) keeps re-reading and rewriting the last word of
+ * every page of its plain and THP regions: a store lost during a
+ * migration, or a page copied before its last store, fails the final
+ * check of every word.
+ *
+ * A pass is waited for as mpol.stat documents it: until migrate_active
+ * is 0 and migrate_passes_completed has grown past its value before the
+ * write that starts the pass.  Every read of mpol.stat must keep its
+ * three invariants.
+ */
+#define MIG_PAGES	16384		/* 64 MiB */
+#define MIG_WAIT_MS	60000		/* for a pass, for the child */
+#define MIG_REGIONS	4
+#define MIG_FAST	"on 1G"		/* the rate, but in the retarget test */
+#define THP_PAGES	512		/* 4 KiB pages of a 2 MiB THP */
+#define SLOW_PAGES_PS	1024		/* "on 4M" in pages per second */
+#define NUMA_BALANCING	"/proc/sys/kernel/numa_balancing"
+
+#ifndef __NR_io_uring_setup
+#define __NR_io_uring_setup	425
+#endif
+#ifndef __NR_io_uring_register
+#define __NR_io_uring_register	427
+#endif
+
+enum {
+	MSTAT_STARTED,
+	MSTAT_COMPLETED,
+	MSTAT_ABORTED,
+	MSTAT_ACTIVE,
+	MSTAT_SCANNED,
+	MSTAT_PLACED,
+	MSTAT_MOVED,
+	MSTAT_SKIPPED,
+	MSTAT_SKIPPED_POLICY,
+	MSTAT_SKIPPED_SHARED,
+	MSTAT_SKIPPED_PINNED,
+	MSTAT_FAILED,
+	NR_MSTAT,
+};
+
+/* The keys of mpol.stat, in their order */
+static const char * const mig_keys[NR_MSTAT] = {
+	[MSTAT_STARTED] = "migrate_passes_started",
+	[MSTAT_COMPLETED] = "migrate_passes_completed",
+	[MSTAT_ABORTED] = "migrate_passes_aborted",
+	[MSTAT_ACTIVE] = "migrate_active",
+	[MSTAT_SCANNED] = "migrate_scanned",
+	[MSTAT_PLACED] = "migrate_placed",
+	[MSTAT_MOVED] = "migrate_moved",
+	[MSTAT_SKIPPED] = "migrate_skipped",
+	[MSTAT_SKIPPED_POLICY] = "migrate_skipped_policy",
+	[MSTAT_SKIPPED_SHARED] = "migrate_skipped_shared",
+	[MSTAT_SKIPPED_PINNED] = "migrate_skipped_pinned",
+	[MSTAT_FAILED] = "migrate_failed",
+};
+
+struct mig_stat {
+	long v[NR_MSTAT];
+};
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int need_migrate(const char *root)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/mpol.migrate.effective", root);
+	if (!access(path, F_OK))
+		return 0;
+	snprintf(skip_reason, sizeof(skip_reason),
+		 "no mpol.migrate.effective in %s: no mpol.migrate", root);
+	return -1;
+}
+
+/* MemFree of @node in kB, or -1 */
+static long node_free_kb(int node)
+{
+	char path[PATH_MAX], buf[BUF_LEN], *p;
+
+	snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/meminfo",
+		 node);
+	if (read_text(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	p = strstr(buf, "MemFree:");
+	return p ? strtol(p + strlen("MemFree:"), NULL, 10) : -1;
+}
+
+static void print_free(int nr, const int *nodes)
+{
+	char buf[1024];
+	int i, off = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < nr && off < (int)sizeof(buf) - 32; i++)
+		off += snprintf(buf + off, sizeof(buf) - off, " node%d:%ld",
+				nodes[i], node_free_kb(nodes[i]));
+	ksft_print_msg("MemFree (kB):%s\n", buf);
+}
+
+/* /proc/buddyinfo: free blocks per order, for a failed THP migration */
+static void print_buddyinfo(void)
+{
+	char buf[BUF_LEN], *line, *save;
+
+	if (read_text("/proc/buddyinfo", buf, sizeof(buf)) <= 0)
+		return;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		ksft_print_msg("%s\n", line);
+}
+
+/* Every node of @nodes must have @kb free; sets skip_reason. */
+static int need_free(int nr, const int *nodes, long kb)
+{
+	int i;
+
+	for (i = 0; i < nr; i++) {
+		long free = node_free_kb(nodes[i]);
+
+		if (free >= kb)
+			continue;
+		snprintf(skip_reason, sizeof(skip_reason),
+			 "node %d has %ld kB free, the test needs %ld kB",
+			 nodes[i], free, kb);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The distance from node @from to node @to, from sysfs (the list has one
+ * entry per online node), or -1.
+ */
+static int node_distance(int from, int to)
+{
+	char path[PATH_MAX], buf[4096], *p = buf, *end;
+	int online[MAX_NODES];
+	int i, nr;
+	long d;
+
+	nr = read_node_list("/sys/devices/system/node/online", online,
+			    MAX_NODES);
+	snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/distance",
+		 from);
+	if (nr < 1 || read_text(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	for (i = 0; i < nr; i++) {
+		d = strtol(p, &end, 10);
+		if (end == p)
+			return -1;
+		if (online[i] == to)
+			return d;
+		p = end;
+	}
+	return -1;
+}
+
+/*
+ * The node of @set nearest to @from, if it is nearer than the others by
+ * so much that the zonelist of @from must list it first (build_zonelists()
+ * adds up to 2 for ties: a lower node id, CPUs on the node); else -1.
+ */
+static int nearest_node(int from, int nr, const int *set)
+{
+	int i, d, best = -1, bd = 1 << 30, second = 1 << 30;
+
+	for (i = 0; i < nr; i++) {
+		d = node_distance(from, set[i]);
+		if (d < 0)
+			return -1;
+		if (d < bd) {
+			second = bd;
+			bd = d;
+			best = set[i];
+		} else if (d < second) {
+			second = d;
+		}
+	}
+	return second - bd >= 3 ? best : -1;
+}
+
+/*
+ * NUMA balancing moves the pages of tasks without a policy towards the
+ * CPU that touches them: off while a test counts placements over seconds,
+ * nb_restore() puts the old value back.
+ */
+static char nb_saved[16];
+
+static void nb_off(void)
+{
+	if (read_text(NUMA_BALANCING, nb_saved, sizeof(nb_saved)) <= 0 ||
+	    write_text(NUMA_BALANCING, "0", 1) != 1)
+		nb_saved[0] = '\0';
+}
+
+static void nb_restore(void)
+{
+	if (nb_saved[0])
+		write_text(NUMA_BALANCING, nb_saved, strlen(nb_saved));
+	nb_saved[0] = '\0';
+}
+
+static void print_mig_stat(const char *cg, const char *what,
+			   const struct mig_stat *s)
+{
+	char buf[1024];
+	int i, off = 0;
+
+	for (i = 0; i < NR_MSTAT; i++)
+		off += snprintf(buf + off, sizeof(buf) - off, " %s %ld",
+				mig_keys[i] + strlen("migrate_"), s->v[i]);
+	ksft_print_msg("%s/mpol.stat %s:%s\n", cg, what, buf);
+}
+
+/* Parse mpol.stat: exactly the keys of mig_keys[], in that order. */
+static int read_mig_stat(const char *cg, struct mig_stat *s)
+{
+	char buf[BUF_LEN], e[BUF_LEN], *p = buf, *end;
+	int i, ret;
+
+	ret = cg_read(cg, "mpol.stat", buf, sizeof(buf));
+	if (ret) {
+		ksft_print_msg("reading %s/mpol.stat: %s\n", cg,
+			       strerror(-ret));
+		return -1;
+	}
+	for (i = 0; i < NR_MSTAT; i++) {
+		size_t len = strlen(mig_keys[i]);
+
+		if (strncmp(p, mig_keys[i], len) || p[len] != ' ')
+			break;
+		p += len + 1;
+		errno = 0;
+		s->v[i] = strtol(p, &end, 10);
+		if (errno || end == p || *end != '\n' || s->v[i] < 0)
+			break;
+		p = end + 1;
+	}
+	if (i == NR_MSTAT && !*p)
+		return 0;
+	if (i < NR_MSTAT)
+		ksft_print_msg("%s/mpol.stat: line %d is not \"%s N\"\n", cg,
+			       i + 1, mig_keys[i]);
+	else
+		ksft_print_msg("%s/mpol.stat: more than %d lines\n", cg, i);
+	ksft_print_msg("%s/mpol.stat: \"%s\"\n", cg,
+		       esc(buf, strlen(buf), e, sizeof(e)));
+	return -1;
+}
+
+/* The invariants of mpol.stat; prints every key if one does not hold. */
+static int check_mig_stat(const char *cg, const struct mig_stat *s)
+{
+	const long *v = s->v;
+	const char *bad = NULL;
+
+	if (v[MSTAT_SCANNED] !=
+	    v[MSTAT_PLACED] + v[MSTAT_MOVED] + v[MSTAT_SKIPPED] + v[MSTAT_FAILED])
+		bad = "scanned != placed + moved + skipped + failed";
+	else if (v[MSTAT_SKIPPED] != v[MSTAT_SKIPPED_POLICY] +
+		 v[MSTAT_SKIPPED_SHARED] + v[MSTAT_SKIPPED_PINNED])
+		bad = "skipped != skipped_policy + skipped_shared + skipped_pinned";
+	else if (v[MSTAT_STARTED] !=
+		 v[MSTAT_COMPLETED] + v[MSTAT_ABORTED] + v[MSTAT_ACTIVE])
+		bad = "passes_started != completed + aborted + active";
+	else if (v[MSTAT_ACTIVE] > 1)
+		bad = "migrate_active is not 0 or 1";
+	if (!bad)
+		return 0;
+	ksft_print_msg("%s/mpol.stat: %s\n", cg, bad);
+	print_mig_stat(cg, "now", s);
+	return -1;
+}
+
+static int read_check_mig_stat(const char *cg, struct mig_stat *s)
+{
+	if (read_mig_stat(cg, s))
+		return -1;
+	return check_mig_stat(cg, s);
+}
+
+/* Waiting for a pass: pass_prepare(), the write, pass_wait(). */
+struct pass_wait {
+	const char *cg;
+	int fd;				/* inotify on mpol.stat, or -1 */
+	bool notified;			/* it reported a modification */
+	long start;			/* ms */
+	struct mig_stat before;
+	struct mig_stat now;
+};
+
+static void pass_release(struct pass_wait *w)
+{
+	if (w->fd >= 0)
+		close(w->fd);
+	w->fd = -1;
+}
+
+/* Read mpol.stat and watch it; call before the write that starts a pass. */
+static int pass_prepare(struct pass_wait *w, const char *cg)
+{
+	memset(w, 0, sizeof(*w));
+	w->cg = cg;
+	w->fd = cg_prepare_for_wait_file(cg, "mpol.stat");
+	if (w->fd < 0)
+		ksft_print_msg("inotify on %s/mpol.stat: %s; polling\n", cg,
+			       strerror(errno));
+	w->start = now_ms();
+	if (!read_check_mig_stat(cg, &w->before))
+		return 0;
+	pass_release(w);
+	return -1;
+}
+
+/* Consume the events of inotify @fd if it gets any within @ms. */
+static bool got_events(int fd, int ms)
+{
+	char buf[4096];
+
+	if (fd < 0 || cg_wait_for_timeout(fd, ms))
+		return false;
+	return read(fd, buf, sizeof(buf)) > 0;
+}
+
+/*
+ * Wait until a pass that started after pass_prepare() has ended:
+ * migrate_active is 0 and migrate_passes_completed has grown.  The end
+ * of a pass is notified, from a work item: give it a moment more.
+ */
+static int pass_wait(struct pass_wait *w)
+{
+	for (;;) {
+		if (read_check_mig_stat(w->cg, &w->now))
+			goto fail;
+		if (!w->now.v[MSTAT_ACTIVE] &&
+		    w->now.v[MSTAT_COMPLETED] > w->before.v[MSTAT_COMPLETED])
+			break;
+		if (now_ms() - w->start > MIG_WAIT_MS) {
+			ksft_print_msg("%s: no pass completed within %d s\n",
+				       w->cg, MIG_WAIT_MS / 1000);
+			print_mig_stat(w->cg, "before", &w->before);
+			print_mig_stat(w->cg, "now", &w->now);
+			goto fail;
+		}
+		if (w->fd < 0)
+			usleep(50 * 1000);
+		else if (got_events(w->fd, 200))
+			w->notified = true;
+	}
+	if (!w->notified && got_events(w->fd, 2000))
+		w->notified = true;
+	pass_release(w);
+	return 0;
+fail:
+	pass_release(w);
+	return -1;
+}
+
+/* The growth of mpol.stat key @k during @w */
+static long mig_delta(const struct pass_wait *w, int k)
+{
+	return w->now.v[k] - w->before.v[k];
+}
+
+/* Poll mpol.stat until a pass has started after @before. */
+static int wait_started(const char *cg, const struct mig_stat *before,
+			struct mig_stat *now, int ms)
+{
+	long start = now_ms();
+
+	while (!read_check_mig_stat(cg, now)) {
+		if (now->v[MSTAT_STARTED] > before->v[MSTAT_STARTED])
+			return 0;
+		if (now_ms() - start > ms) {
+			ksft_print_msg("%s: no pass started within %d ms\n", cg,
+				       ms);
+			print_mig_stat(cg, "now", now);
+			return -1;
+		}
+		usleep(10 * 1000);
+	}
+	return -1;
+}
+
+/* Poll mpol.stat until no pass runs. */
+static int wait_idle(const char *cg, struct mig_stat *now, int ms)
+{
+	long start = now_ms();
+
+	while (!read_check_mig_stat(cg, now)) {
+		if (!now->v[MSTAT_ACTIVE])
+			return 0;
+		if (now_ms() - start > ms) {
+			ksft_print_msg("%s: a pass still runs after %d ms\n", cg,
+				       ms);
+			print_mig_stat(cg, "now", now);
+			return -1;
+		}
+		usleep(10 * 1000);
+	}
+	return -1;
+}
+
+/* Write @val to mpol.migrate; it must read back as @own, effective @eff. */
+static int set_migrate(const char *cg, const char *val, const char *own,
+		       const char *eff)
+{
+	if (cg_writef(cg, "mpol.migrate", "%s", val))
+		return -1;
+	if (own && cg_expect(cg, "mpol.migrate", own))
+		return -1;
+	if (eff && cg_expect(cg, "mpol.migrate.effective", eff))
+		return -1;
+	return 0;
+}
+
+/* Turn migration on in @cg at @rate and wait for the pass that starts. */
+static int migrate_on(const char *cg, const char *rate)
+{
+	char exp[64];
+	struct pass_wait w;
+
+	snprintf(exp, sizeof(exp), "%s\n", rate);
+	if (pass_prepare(&w, cg))
+		return -1;
+	if (set_migrate(cg, rate, exp, exp)) {
+		pass_release(&w);
+		return -1;
+	}
+	return pass_wait(&w);
+}
+
+/* Set the weights of @nodes (ascending) in one write: one change. */
+static int set_weights_once(const char *cg, int nr, const int *nodes,
+			    const int *weights)
+{
+	char buf[BUF_LEN];
+	int i, off = 0;
+
+	for (i = 0; i < nr; i++)
+		off += snprintf(buf + off, sizeof(buf) - off, "%d %d\n",
+				nodes[i], weights[i]);
+	if (cg_writef(cg, "mpol.weights", "%s", buf))
+		return -1;
+	return cg_expect(cg, "mpol.weights", buf);
+}
+
+/* What a region of a child_mig() process is */
+enum {
+	MR_PLAIN,			/* private anonymous, 4 KiB pages */
+	MR_THP,				/* private anonymous, 2 MiB aligned THP */
+	MR_MBIND,			/* MR_PLAIN under mbind(MPOL_BIND) */
+	MR_SHARED,			/* shared with a forked sharer */
+	MR_SHMEM,			/* MAP_SHARED anonymous (shmem) */
+	MR_PINNED,			/* an io_uring registered buffer */
+};
+
+/* Requests to a child_mig() process; the first one is its setup */
+enum {
+	MC_SETUP = 1,
+	MC_DROP_POLICY,			/* set_mempolicy(MPOL_DEFAULT) */
+	MC_HAMMER_START,
+	MC_HAMMER_STOP,
+	MC_VERIFY,			/* check every word of every region */
+};
+
+struct mig_region {
+	int kind;
+	long npages;			/* 4 KiB pages */
+	char *addr;			/* in the child */
+};
+
+/* A child_mig() process, in memory shared with the test */
+struct mig_ctl {
+	bool pin;			/* run on @cpus */
+	cpu_set_t cpus;
+	int own_mode;			/* set_mempolicy() first; -1: none */
+	unsigned long own_mask[MASK_LONGS];
+	unsigned long vma_mask[MASK_LONGS];	/* MPOL_BIND of MR_MBIND */
+	const char *share_cg;		/* the sharer's cgroup */
+	int nr_regions;
+	struct mig_region r[MIG_REGIONS];
+	int seq;			/* the test's last request */
+	int cmd;
+	int ack;			/* the child's last one done; -1: failed */
+	int stop;			/* the hammer stops */
+	long rounds;			/* the hammer's rounds */
+	long bad;			/* words the hammer found wrong */
+	pid_t pid;			/* the child, for the test */
+	pid_t sharer;			/* its child sharing MR_SHARED */
+	int pin_errno;			/* of io_uring_setup(); 0: pinned */
+	char failed[256];
+};
+
+/* In a child_mig() process: its mig_ctl, the hammer's round per page */
+static struct mig_ctl *mig_self;
+static int *hammer_round[MIG_REGIONS];
+
+#define PAGE_WORDS	(page_size / (long)sizeof(unsigned long))
+
+/* The pattern: a different word for every word of every page */
+static unsigned long mig_word(int r, long page, long word)
+{
+	return 0x9e3779b97f4a7c15UL *
+	       (((unsigned long)r << 40) + ((unsigned long)page << 10) +
+		word + 1);
+}
+
+/* The last word of a page after the hammer's round @round (0: none) */
+static unsigned long hammer_word(int r, long page, int round)
+{
+	return mig_word(r, page, PAGE_WORDS - 1) ^
+	       ((unsigned long)round * 0x100000001UL);
+}
+
+static bool hammered(int kind)
+{
+	return kind == MR_PLAIN || kind == MR_THP;
+}
+
+static int mig_fail(const char *what)
+{
+	int saved = errno;
+
+	if (!mig_self->failed[0])
+		snprintf(mig_self->failed, sizeof(mig_self->failed), "%s: %s",
+			 what, strerror(saved));
+	fb_set(&mig_self->ack, -1);
+	return 1;
+}
+
+static void mig_fill(int r)
+{
+	unsigned long *w = (unsigned long *)mig_self->r[r].addr;
+	long i, j, words = PAGE_WORDS;
+
+	for (i = 0; i < mig_self->r[r].npages; i++)
+		for (j = 0; j < words; j++)
+			w[i * words + j] = mig_word(r, i, j);
+}
+
+/* Check every word of region @r; the number of wrong ones. */
+static long mig_verify(int r)
+{
+	const unsigned long *w = (unsigned long *)mig_self->r[r].addr;
+	long i, j, words = PAGE_WORDS, bad = 0, bi = 0, bj = 0;
+	unsigned long want, got = 0, bwant = 0;
+
+	for (i = 0; i < mig_self->r[r].npages; i++) {
+		for (j = 0; j < words; j++) {
+			if (j == words - 1 && hammer_round[r])
+				want = hammer_word(r, i, hammer_round[r][i]);
+			else
+				want = mig_word(r, i, j);
+			if (w[i * words + j] == want)
+				continue;
+			if (!bad++) {
+				bi = i;
+				bj = j;
+				got = w[i * words + j];
+				bwant = want;
+			}
+		}
+	}
+	if (bad)
+		snprintf(mig_self->failed, sizeof(mig_self->failed),
+			 "region %d: %ld words wrong, first page %ld word %ld: %#lx, expected %#lx",
+			 r, bad, bi, bj, got, bwant);
+	return bad;
+}
+
+/* Re-read and rewrite the last word of every page until told to stop. */
+static void *mig_hammer(void *arg)
+{
+	long i, words = PAGE_WORDS;
+	int r, round;
+
+	for (round = 1; !fb_get(&mig_self->stop); round++) {
+		for (r = 0; r < mig_self->nr_regions; r++) {
+			unsigned long *w = (unsigned long *)mig_self->r[r].addr;
+			int *last = hammer_round[r];
+
+			for (i = 0; last && i < mig_self->r[r].npages; i++) {
+				unsigned long *p = w + i * words;
+
+				if ((p[words - 1] != hammer_word(r, i, last[i]) ||
+				     p[0] != mig_word(r, i, 0)) &&
+				    !mig_self->bad++)
+					snprintf(mig_self->failed,
+						 sizeof(mig_self->failed),
+						 "hammer: region %d page %ld changed under it",
+						 r, i);
+				p[words - 1] = hammer_word(r, i, round);
+				last[i] = round;
+			}
+		}
+		mig_self->rounds = round;
+	}
+	return arg;
+}
+
+static int mig_map(int r)
+{
+	struct mig_region *mr = &mig_self->r[r];
+	size_t len = mr->npages * page_size;
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS;
+	char *p;
+
+	if (mr->kind == MR_SHMEM)
+		flags = MAP_SHARED | MAP_ANONYMOUS;
+	p = mmap(NULL, len + (mr->kind == MR_THP ? SZ_2M : 0),
+		 PROT_READ | PROT_WRITE, flags, -1, 0);
+	if (p == MAP_FAILED)
+		return mig_fail("mmap");
+	if (mr->kind == MR_THP) {
+		p = (char *)(((unsigned long)p + SZ_2M - 1) & ~(SZ_2M - 1));
+		if (madvise(p, len, MADV_HUGEPAGE))
+			return mig_fail("madvise(MADV_HUGEPAGE)");
+	} else if (mr->kind != MR_SHMEM) {
+		/* fails with EINVAL without CONFIG_TRANSPARENT_HUGEPAGE */
+		madvise(p, len, MADV_NOHUGEPAGE);
+	}
+	if (mr->kind == MR_MBIND &&
+	    sys_mbind(p, len, MPOL_BIND, mig_self->vma_mask, MASK_MAXNODE, 0))
+		return mig_fail("mbind(MPOL_BIND)");
+	if (hammered(mr->kind)) {
+		hammer_round[r] = calloc(mr->npages, sizeof(int));
+		if (!hammer_round[r])
+			return mig_fail("calloc");
+	}
+	mr->addr = p;
+	mig_fill(r);
+	return 0;
+}
+
+/* Fork the process that shares the MR_SHARED regions, into share_cg. */
+static int mig_fork_sharer(void)
+{
+	int fd[2], ret;
+	pid_t pid;
+
+	if (pipe(fd))
+		return mig_fail("pipe");
+	pid = fork();
+	if (pid < 0)
+		return mig_fail("fork");
+	if (!pid) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (cg_enter_current(mig_self->share_cg) || send_byte(fd[1]))
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(fd[1]);
+	ret = wait_byte(fd[0]);
+	close(fd[0]);
+	mig_self->sharer = pid;
+	if (ret) {
+		errno = ESRCH;
+		return mig_fail("the sharer did not enter its cgroup");
+	}
+	return 0;
+}
+
+/* Register region @r with io_uring: pinned until the process exits. */
+static int mig_pin(int r)
+{
+	struct iovec iov = {
+		.iov_base = mig_self->r[r].addr,
+		.iov_len = mig_self->r[r].npages * page_size,
+	};
+	struct io_uring_params params;
+	int fd;
+
+	memset(&params, 0, sizeof(params));
+	fd = syscall(__NR_io_uring_setup, 1, &params);
+	if (fd < 0) {
+		mig_self->pin_errno = errno;
+		return 0;
+	}
+	if (syscall(__NR_io_uring_register, fd, IORING_REGISTER_BUFFERS, &iov,
+		    1))
+		return mig_fail("IORING_REGISTER_BUFFERS");
+	return 0;
+}
+
+static int mig_setup(void)
+{
+	bool shared = false;
+	int r;
+
+	if (mig_self->pin &&
+	    sched_setaffinity(0, sizeof(mig_self->cpus), &mig_self->cpus))
+		return mig_fail("sched_setaffinity");
+	if (mig_self->own_mode >= 0 &&
+	    sys_set_mempolicy(mig_self->own_mode, mig_self->own_mask,
+			      MASK_MAXNODE))
+		return mig_fail("set_mempolicy");
+	/* what the sharer shares first, then the rest, its own */
+	for (r = 0; r < mig_self->nr_regions; r++) {
+		if (mig_self->r[r].kind != MR_SHARED)
+			continue;
+		if (mig_map(r))
+			return 1;
+		shared = true;
+	}
+	if (shared && mig_fork_sharer())
+		return 1;
+	for (r = 0; r < mig_self->nr_regions; r++)
+		if (mig_self->r[r].kind != MR_SHARED && mig_map(r))
+			return 1;
+	for (r = 0; r < mig_self->nr_regions; r++)
+		if (mig_self->r[r].kind == MR_PINNED && mig_pin(r))
+			return 1;
+	return 0;
+}
+
+static int child_mig(struct mig_ctl *ctl)
+{
+	bool running = false;
+	int seq, done, r;
+	pthread_t hammer;
+
+	mig_self = ctl;
+	if (mig_setup())
+		return 1;
+	done = MC_SETUP;
+	fb_set(&ctl->ack, done);
+	for (;;) {
+		seq = fb_get(&ctl->seq);
+		if (seq == done) {
+			usleep(1000);
+			continue;
+		}
+		switch (ctl->cmd) {
+		case MC_DROP_POLICY:
+			if (sys_set_mempolicy(MPOL_DEFAULT, NULL, 0))
+				return mig_fail("set_mempolicy(MPOL_DEFAULT)");
+			break;
+		case MC_HAMMER_START:
+			fb_set(&ctl->stop, 0);
+			errno = pthread_create(&hammer, NULL, mig_hammer, NULL);
+			if (errno)
+				return mig_fail("pthread_create");
+			running = true;
+			break;
+		case MC_HAMMER_STOP:
+			fb_set(&ctl->stop, 1);
+			if (running && pthread_join(hammer, NULL))
+				return mig_fail("pthread_join");
+			running = false;
+			if (ctl->bad) {
+				fb_set(&ctl->ack, -1);
+				return 1;
+			}
+			break;
+		case MC_VERIFY:
+			for (r = 0; r < ctl->nr_regions; r++) {
+				if (mig_verify(r)) {
+					fb_set(&ctl->ack, -1);
+					return 1;
+				}
+			}
+			break;
+		}
+		done = seq;
+		fb_set(&ctl->ack, done);
+	}
+}
+
+static struct mig_ctl *mig_alloc(void)
+{
+	struct mig_ctl *ctl;
+
+	ctl = mmap(NULL, sizeof(*ctl), PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (ctl == MAP_FAILED) {
+		ksft_perror("mmap");
+		return NULL;
+	}
+	memset(ctl, 0, sizeof(*ctl));
+	ctl->own_mode = -1;
+	ctl->pid = -1;
+	ctl->sharer = -1;
+	return ctl;
+}
+
+static void mig_add(struct mig_ctl *ctl, int kind, long npages)
+{
+	ctl->r[ctl->nr_regions].kind = kind;
+	ctl->r[ctl->nr_regions++].npages = npages;
+}
+
+/* Let the child run on the CPUs of @node if it has any; true if so. */
+static bool mig_pin_to(struct mig_ctl *ctl, int node)
+{
+	ctl->pin = node_cpus(node, &ctl->cpus) > 0;
+	return ctl->pin;
+}
+
+/* Wait for the child to finish request @seq. */
+static int mig_wait_ack(struct mig_ctl *ctl, int seq, const char *what)
+{
+	long start = now_ms();
+	int ack, status;
+
+	if (ctl->pid < 0)
+		return -1;
+	for (;;) {
+		ack = fb_get(&ctl->ack);
+		if (ack == seq)
+			return 0;
+		if (ack < 0) {
+			ksft_print_msg("child %d, %s: %s\n", ctl->pid, what,
+				       ctl->failed);
+			return -1;
+		}
+		if (waitpid(ctl->pid, &status, WNOHANG) == ctl->pid) {
+			ksft_print_msg("child %d died (status %#x), %s: %s\n",
+				       ctl->pid, status, what,
+				       ctl->failed[0] ? ctl->failed : "?");
+			ctl->pid = -1;
+			return -1;
+		}
+		if (now_ms() - start > MIG_WAIT_MS) {
+			ksft_print_msg("child %d, %s: no answer within %d s\n",
+				       ctl->pid, what, MIG_WAIT_MS / 1000);
+			return -1;
+		}
+		usleep(1000);
+	}
+}
+
+/* Start a child_mig() process in @cg and wait for its setup. */
+static int mig_start(const char *cg, struct mig_ctl *ctl)
+{
+	pid_t pid;
+
+	ctl->seq = MC_SETUP;
+	pid = fork();
+	if (pid < 0) {
+		ksft_perror("fork");
+		return -1;
+	}
+	if (!pid) {
+		if (cg_enter_current(cg)) {
+			snprintf(ctl->failed, sizeof(ctl->failed),
+				 "cannot enter %s", cg);
+			fb_set(&ctl->ack, -1);
+			_exit(1);
+		}
+		_exit(child_mig(ctl));
+	}
+	ctl->pid = pid;
+	return mig_wait_ack(ctl, MC_SETUP, "setting up");
+}
+
+static int mig_cmd(struct mig_ctl *ctl, int cmd, const char *what)
+{
+	int seq = ctl->seq + 1;
+
+	ctl->cmd = cmd;
+	fb_set(&ctl->seq, seq);
+	return mig_wait_ack(ctl, seq, what);
+}
+
+/* Kill the child; its sharer dies with it (PR_SET_PDEATHSIG). */
+static void mig_end(struct mig_ctl *ctl)
+{
+	if (!ctl)
+		return;
+	kill_child(ctl->pid);
+	munmap(ctl, sizeof(*ctl));
+}
+
+/*
+ * Count region @r of the child as process @pid (the child or its sharer)
+ * maps it, per node; the node of every page goes to @status if given.
+ */
+static int mig_count(struct mig_ctl *ctl, pid_t pid, int r,
+		     struct placement *pl, int *status)
+{
+	if (!count_region_of(pid, ctl->r[r].addr, ctl->r[r].npages, pl,
+			     status))
+		return 0;
+	ksft_print_msg("move_pages(%d) of region %d: %s\n", pid, r,
+		       strerror(errno));
+	return -1;
+}
+
+/* All pages of region @r of the child must be on @node. */
+static int mig_on_node(struct mig_ctl *ctl, pid_t pid, int r,
+		       const char *what, int node)
+{
+	struct placement pl;
+
+	if (mig_count(ctl, pid, r, &pl, NULL))
+		return -1;
+	return check_on_node(what, &pl, node);
+}
+
+/*
+ * The THPs of a region whose 4 KiB pages are on @status[]: a THP whose
+ * pages are not all on one node counts as unknown.
+ */
+static void thp_placement(const int *status, long npages,
+			  struct placement *pl)
+{
+	long i, j;
+
+	memset(pl, 0, sizeof(*pl));
+	pl->pages = npages / THP_PAGES;
+	for (i = 0; i < pl->pages; i++) {
+		const int *st = status + i * THP_PAGES;
+
+		j = 1;
+		while (j < THP_PAGES && st[j] == st[0])
+			j++;
+		if (j == THP_PAGES && st[0] >= 0 && st[0] < MAX_NODES)
+			pl->nodes[st[0]]++;
+		else
+			pl->unknown++;
+	}
+}
+
+/* How many of @n pages are on another node in @b than in @a */
+static long nr_changed(const int *a, const int *b, long n)
+{
+	long i, c = 0;
+
+	for (i = 0; i < n; i++)
+		c += a[i] != b[i];
+	return c;
+}
+
+/* AnonHugePages of the VMAs of @pid in [@addr, @addr + @len), in kB */
+static long region_huge_kb(pid_t pid, const char *addr, long len)
+{
+	unsigned long start, end, a = (unsigned long)addr;
+	char path[64], line[512];
+	bool in = false;
+	long kb = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/smaps", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &start, &end) == 2)
+			in = start < a + len && end > a;
+		else if (in && !strncmp(line, "AnonHugePages:", 14))
+			kb += strtol(line + 14, NULL, 10);
+	}
+	fclose(f);
+	return kb;
+}
+
+/*
+ * One pass over region 0 of a child_mig() process: mig_step_begin()
+ * records where its pages are and starts the hammer, the test makes the
+ * write that starts the pass, mig_step_end() waits for it and checks.
+ */
+struct mig_step {
+	struct pass_wait w;
+	long npages;
+	bool thp;
+	int *before;
+	int *after;
+	struct placement pl;
+};
+
+static int mig_step_init(struct mig_step *s, long npages, bool thp)
+{
+	memset(s, 0, sizeof(*s));
+	s->w.fd = -1;
+	s->npages = npages;
+	s->thp = thp;
+	s->before = calloc(npages, sizeof(int));
+	s->after = calloc(npages, sizeof(int));
+	return s->before && s->after ? 0 : -1;
+}
+
+static void mig_step_free(struct mig_step *s)
+{
+	pass_release(&s->w);
+	free(s->before);
+	free(s->after);
+	s->before = NULL;
+	s->after = NULL;
+}
+
+static int mig_step_begin(struct mig_ctl *ctl, const char *cg,
+			  struct mig_step *s)
+{
+	if (mig_count(ctl, ctl->pid, 0, &s->pl, s->before) ||
+	    mig_cmd(ctl, MC_HAMMER_START, "starting the hammer"))
+		return -1;
+	return pass_prepare(&s->w, cg);
+}
+
+/*
+ * After the pass: the contents are intact, region 0 is placed by @weights
+ * over @nodes (in THPs for a THP region, which must still be huge), and
+ * mpol.stat counts at least the pages that changed node as moved.
+ */
+static int mig_step_check(struct mig_ctl *ctl, struct mig_step *s,
+			  const char *what, int nr, const int *nodes,
+			  const int *weights)
+{
+	long moved, want_kb = s->npages * (page_size / 1024), huge;
+
+	if (mig_cmd(ctl, MC_HAMMER_STOP, "stopping the hammer") ||
+	    mig_cmd(ctl, MC_VERIFY, "checking the contents") ||
+	    mig_count(ctl, ctl->pid, 0, &s->pl, s->after))
+		return -1;
+	if (s->thp)
+		thp_placement(s->after, s->npages, &s->pl);
+	if (check_placement(what, &s->pl, nr, nodes, weights)) {
+		print_free(nr, nodes);
+		print_mig_stat(s->w.cg, "after", &s->w.now);
+		return -1;
+	}
+	if (s->thp) {
+		huge = region_huge_kb(ctl->pid, ctl->r[0].addr,
+				      s->npages * page_size);
+		if (huge != want_kb) {
+			ksft_print_msg("%s: AnonHugePages %ld kB, was %ld kB: THPs split\n",
+				       what, huge, want_kb);
+			print_free(nr, nodes);
+			print_buddyinfo();
+			return -1;
+		}
+	}
+	moved = nr_changed(s->before, s->after, s->npages);
+	ksft_print_msg("%s: %ld pages moved, %ld ms; scanned %ld moved %ld failed %ld\n",
+		       what, moved, now_ms() - s->w.start,
+		       mig_delta(&s->w, MSTAT_SCANNED), mig_delta(&s->w, MSTAT_MOVED),
+		       mig_delta(&s->w, MSTAT_FAILED));
+	if (!moved || mig_delta(&s->w, MSTAT_MOVED) < moved ||
+	    mig_delta(&s->w, MSTAT_SCANNED) < s->npages) {
+		ksft_print_msg("%s: want >= %ld scanned, >= %ld moved (> 0)\n",
+			       what, s->npages, moved);
+		print_mig_stat(s->w.cg, "before", &s->w.before);
+		print_mig_stat(s->w.cg, "after", &s->w.now);
+		return -1;
+	}
+	return 0;
+}
+
+static int mig_step_end(struct mig_ctl *ctl, struct mig_step *s,
+			const char *what, int nr, const int *nodes,
+			const int *weights)
+{
+	if (pass_wait(&s->w))
+		return -1;
+	return mig_step_check(ctl, s, what, nr, nodes, weights);
+}
+
+struct mig_value {
+	const char *in;
+	const char *own;		/* read back */
+	const char *eff;		/* effective, under a parent that is off */
+};
+
+static const struct mig_value mig_values[] = {
+	{ "off", "off\n", "off\n" },
+	{ "on", "on\n", "on 64M\n" },
+	{ "on 64M", "on 64M\n", "on 64M\n" },
+	{ "on 4096", "on 4K\n", "on 4K\n" },
+	{ "on 1G", "on 1G\n", "on 1G\n" },
+	{ "on 1048576", "on 1M\n", "on 1M\n" },
+	{ "on 4K", "on 4K\n", "on 4K\n" },		/* the limits */
+	{ "on 64G", "on 64G\n", "on 64G\n" },
+	{ "on 68719476736", "on 64G\n", "on 64G\n" },
+	{ "on 65536M", "on 64G\n", "on 64G\n" },	/* the largest suffix */
+	{ "on 2048M", "on 2G\n", "on 2G\n" },
+	{ "on 1536K", "on 1536K\n", "on 1536K\n" },
+	{ "on 4097", "on 4097\n", "on 4097\n" },	/* no suffix divides */
+	{ "on 8M\n", "on 8M\n", "on 8M\n" },		/* as echo writes */
+	{ "off\n", "off\n", "off\n" },
+	{ "inherit\n", "inherit\n", "off\n" },
+	{ "on\n", "on\n", "on 64M\n" },
+	{ "inherit", "inherit\n", "off\n" },
+};
+
+static const struct bad_write bad_migrate[] = {
+	BAD("on x", E_INVAL),
+	BAD("on 64M extra", E_INVAL),
+	BAD("off 5", E_INVAL),
+	BAD("inherit 1", E_INVAL),
+	BAD("onn", E_INVAL),
+	BAD("on K", E_INVAL),			/* no number */
+	BAD("on M", E_INVAL),
+	BAD("on 8X", E_INVAL),
+	BAD("on 1.5M", E_INVAL),
+	BAD("on 64MB", E_INVAL),
+	BAD("on 8M 8M", E_INVAL),
+	BAD("on 8M\noff", E_INVAL),
+	BAD("on:8M", E_INVAL),
+	BAD("on=8M", E_INVAL),
+	BAD("8M", E_INVAL),
+	BAD("4096", E_INVAL),
+	BAD("ON", E_INVAL),
+	BAD("Off", E_INVAL),
+	BAD("o", E_INVAL),
+	BAD("of", E_INVAL),
+	BAD("offf", E_INVAL),
+	BAD("inherits", E_INVAL),
+	BAD("local", E_INVAL),
+	BAD("pass 1", E_INVAL),
+	BAD("passes", E_INVAL),
+	BAD("on pass", E_INVAL),
+	BAD("on -4096", E_INVAL | E_RANGE),
+	BAD("on 0", E_RANGE),
+	BAD("on 0K", E_RANGE),
+	BAD("on 1", E_RANGE),
+	BAD("on 4095", E_RANGE),
+	BAD("on 1K", E_RANGE),
+	BAD("on 3K", E_RANGE),
+	BAD("on 65G", E_RANGE),
+	BAD("on 65537M", E_RANGE),
+	BAD("on 68719476737", E_RANGE),
+	BAD("on 1T", E_RANGE | E_INVAL),	/* memparse knows T */
+	BAD("on 99999999999999999999", E_RANGE | E_INVAL),
+	BAD_NUL("\0", E_INVAL),
+	BAD_NUL("off\0", E_INVAL),
+	BAD_NUL("on\0 8M", E_INVAL),
+};
+
+/* The migrate files of a cgroup and of a related one */
+struct mig_files {
+	char own[64];
+	char eff[64];
+	char other_own[64];
+	char other_eff[64];
+};
+
+static int read_mig_files(const char *cg, const char *other,
+			  struct mig_files *f)
+{
+	if (cg_read(cg, "mpol.migrate", f->own, sizeof(f->own)) ||
+	    cg_read(cg, "mpol.migrate.effective", f->eff, sizeof(f->eff)) ||
+	    cg_read(other, "mpol.migrate", f->other_own,
+		    sizeof(f->other_own)) ||
+	    cg_read(other, "mpol.migrate.effective", f->other_eff,
+		    sizeof(f->other_eff))) {
+		ksft_print_msg("cannot read mpol.migrate of %s or %s\n", cg,
+			       other);
+		return -1;
+	}
+	return 0;
+}
+
+static bool mig_files_equal(const struct mig_files *a,
+			    const struct mig_files *b)
+{
+	return !strcmp(a->own, b->own) && !strcmp(a->eff, b->eff) &&
+	       !strcmp(a->other_own, b->other_own) &&
+	       !strcmp(a->other_eff, b->other_eff);
+}
+
+/*
+ * Every write of bad_migrate[] to @cg fails with its errno and changes
+ * neither @cg's migrate files nor those of @other (its parent or child).
+ */
+static int check_bad_migrate(const char *cg, const char *other)
+{
+	struct mig_files before, after;
+	char e[256];
+	int fails = 0;
+	size_t i, len;
+	ssize_t ret;
+
+	if (read_mig_files(cg, other, &before))
+		return -1;
+	for (i = 0; i < ARRAY_SIZE(bad_migrate); i++) {
+		const struct bad_write *b = &bad_migrate[i];
+
+		len = b->len > 0 ? (size_t)b->len : strlen(b->str);
+		ret = cg_write_raw(cg, "mpol.migrate", b->str, len);
+		if (ret >= 0 || !(errno_class(-ret) & b->err)) {
+			ksft_print_msg("writing \"%s\" to %s/mpol.migrate: %s\n",
+				       esc(b->str, len, e, sizeof(e)), cg,
+				       ret >= 0 ? "accepted" : strerror(-ret));
+			fails++;
+		}
+		if (read_mig_files(cg, other, &after))
+			return -1;
+		if (!mig_files_equal(&before, &after)) {
+			ksft_print_msg("\"%s\" to %s/mpol.migrate changed it: \"%s\", \"%s\"\n",
+				       esc(b->str, len, e, sizeof(e)), cg,
+				       after.own, after.eff);
+			fails++;
+			cg_write_raw(cg, "mpol.migrate", before.own,
+				     strlen(before.own));
+		}
+	}
+	if (fails)
+		ksft_print_msg("%s: %d bad writes to mpol.migrate not refused properly\n",
+			       cg, fails);
+	return fails ? -1 : 0;
+}
+
+/* A new cgroup's mpol.stat: all keys, in order, all 0 */
+static int expect_mig_stat_zero(const char *cg)
+{
+	char exp[1024];
+	int i, off = 0;
+
+	for (i = 0; i < NR_MSTAT; i++)
+		off += snprintf(exp + off, sizeof(exp) - off, "%s 0\n",
+				mig_keys[i]);
+	return cg_expect(cg, "mpol.stat", exp);
+}
+
+/*
+ * mpol.migrate: the defaults, every valid form and how it reads back,
+ * the effective value down two levels, and the refused writes, which
+ * change nothing; mpol.stat has its keys.
+ */
+static int test_mpol_migrate_parse(const char *root)
+{
+	static const char * const not_on_root[] = {
+		"mpol.migrate", "mpol.stat",
+	};
+	struct mig_stat st;
+	char path[PATH_MAX];
+	int ret = KSFT_FAIL;
+	char *p, *c = NULL;
+	size_t i;
+
+	if (need_migrate(root))
+		return KSFT_SKIP;
+
+	for (i = 0; i < ARRAY_SIZE(not_on_root); i++) {
+		snprintf(path, sizeof(path), "%s/%s", root, not_on_root[i]);
+		if (!access(path, F_OK) || errno != ENOENT) {
+			ksft_print_msg("%s: exists on the root\n", path);
+			return KSFT_FAIL;
+		}
+	}
+	if (cg_expect(root, "mpol.migrate.effective", "off\n"))
+		return KSFT_FAIL;
+
+	p = cg_name(root, "mpol_test_migrate_parse");
+	c = p ? cg_name(p, "c") : NULL;
+	if (!c || cg_create(p))
+		goto cleanup;
+	/* before any write: no pass has run anywhere here */
+	if (expect_mig_stat_zero(p))
+		goto cleanup;
+	if (cg_write(p, "cgroup.subtree_control", "+mpol") || cg_create(c))
+		goto cleanup;
+	if (expect_mig_stat_zero(c))
+		goto cleanup;
+	if (cg_expect(p, "mpol.migrate", "inherit\n") ||
+	    cg_expect(p, "mpol.migrate.effective", "off\n") ||
+	    cg_expect(c, "mpol.migrate", "inherit\n") ||
+	    cg_expect(c, "mpol.migrate.effective", "off\n"))
+		goto cleanup;
+
+	for (i = 0; i < ARRAY_SIZE(mig_values); i++) {
+		const struct mig_value *v = &mig_values[i];
+
+		if (set_migrate(p, v->in, v->own, v->eff) ||
+		    cg_expect(c, "mpol.migrate", "inherit\n") ||
+		    cg_expect(c, "mpol.migrate.effective", v->eff))
+			goto cleanup;
+	}
+
+	/* two levels */
+	if (set_migrate(p, "on 8M", "on 8M\n", "on 8M\n") ||
+	    cg_expect(c, "mpol.migrate.effective", "on 8M\n") ||
+	    set_migrate(c, "off", "off\n", "off\n") ||
+	    set_migrate(c, "on", "on\n", "on 64M\n") ||
+	    set_migrate(c, "on 1G", "on 1G\n", "on 1G\n") ||
+	    set_migrate(c, "inherit", "inherit\n", "on 8M\n"))
+		goto cleanup;
+	/* a change in the parent reaches the child that inherits */
+	if (set_migrate(p, "on 16M", "on 16M\n", "on 16M\n") ||
+	    cg_expect(c, "mpol.migrate.effective", "on 16M\n") ||
+	    set_migrate(p, "on", "on\n", "on 64M\n") ||
+	    cg_expect(c, "mpol.migrate.effective", "on 64M\n") ||
+	    set_migrate(p, "off", "off\n", "off\n") ||
+	    cg_expect(c, "mpol.migrate.effective", "off\n") ||
+	    set_migrate(c, "on 4K", "on 4K\n", "on 4K\n") ||
+	    set_migrate(p, "inherit", "inherit\n", "off\n") ||
+	    cg_expect(c, "mpol.migrate.effective", "on 4K\n") ||
+	    set_migrate(c, "inherit", "inherit\n", "off\n"))
+		goto cleanup;
+
+	/* "pass" and an empty write change no setting */
+	if (set_migrate(p, "on 8M", "on 8M\n", "on 8M\n") ||
+	    set_migrate(p, "pass", "on 8M\n", "on 8M\n") ||
+	    set_migrate(p, "pass\n", "on 8M\n", "on 8M\n") ||
+	    set_migrate(c, "pass", "inherit\n", "on 8M\n"))
+		goto cleanup;
+	if (cg_write_raw(p, "mpol.migrate", "", 0) != 0) {
+		ksft_print_msg("an empty write to mpol.migrate failed\n");
+		goto cleanup;
+	}
+	if (cg_expect(p, "mpol.migrate", "on 8M\n") ||
+	    cg_expect(c, "mpol.migrate.effective", "on 8M\n"))
+		goto cleanup;
+
+	/* refused writes, to a cgroup that is on and to its child */
+	if (check_bad_migrate(p, c))
+		goto cleanup;
+	if (set_migrate(c, "off", "off\n", "off\n") || check_bad_migrate(c, p))
+		goto cleanup;
+
+	if (read_check_mig_stat(p, &st) || read_check_mig_stat(c, &st))
+		goto cleanup;
+	ret = KSFT_PASS;
+cleanup:
+	cg_destroy(c);
+	cg_destroy(p);
+	free(c);
+	free(p);
+	return ret;
+}
+
+/*
+ * A child faults 64 MiB under the default policy, on its CPU's node.
+ * Weighted interleave over 4 nodes and its weights are set while
+ * migration is off; turning migration on starts the one pass that must
+ * place every page by the weights.  Then new weights in one write, then
+ * a move to a cgroup with other weights: each one pass, each exact
+ * within one weight cycle.  The hammer runs during each pass.
+ */
+static int migrate_wi_run(const char *root, bool thp)
+{
+	static const int w_a[4] = { 3, 1, 1, 1 }, w_a2[4] = { 1, 1, 3, 3 };
+	static const int w_b[4] = { 2, 2, 1, 1 };
+	long want_kb = MIG_PAGES * (page_size / 1024), huge;
+	const int *nodes = mem_nodes;
+	struct mig_ctl *ctl = NULL;
+	char *a = NULL, *b = NULL;
+	int ret = KSFT_FAIL;
+	struct mig_step s;
+
+	if (need_nodes(4) || need_migrate(root) ||
+	    need_free(4, nodes, 2 * want_kb))
+		return KSFT_SKIP;
+	if (thp && !thp_usable()) {
+		snprintf(skip_reason, sizeof(skip_reason),
+			 "transparent huge pages are not available");
+		return KSFT_SKIP;
+	}
+
+	nb_off();
+	ctl = mig_alloc();
+	a = cg_name(root, thp ? "mpol_test_migrate_thp_a" :
+			  "mpol_test_migrate_4k_a");
+	b = cg_name(root, thp ? "mpol_test_migrate_thp_b" :
+			  "mpol_test_migrate_4k_b");
+	if (mig_step_init(&s, MIG_PAGES, thp) || !ctl || !a || !b ||
+	    cg_create(a) || cg_create(b))
+		goto cleanup;
+	mig_pin_to(ctl, nodes[0]);
+	mig_add(ctl, thp ? MR_THP : MR_PLAIN, MIG_PAGES);
+	/* room for the huge pages */
+	if (thp)
+		write_text("/proc/sys/vm/compact_memory", "1", 1);
+	if (mig_start(a, ctl))
+		goto cleanup;
+	if (thp) {
+		huge = region_huge_kb(ctl->pid, ctl->r[0].addr,
+				      MIG_PAGES * page_size);
+		if (huge != want_kb) {
+			snprintf(skip_reason, sizeof(skip_reason),
+				 "%ld of %ld kB faulted as THP", huge, want_kb);
+			ret = KSFT_SKIP;
+			goto cleanup;
+		}
+	}
+
+	if (set_weights(a, 4, nodes, w_a) ||
+	    set_policy(a, "weighted-interleave", 4, nodes) ||
+	    cg_expect(a, "mpol.migrate", "inherit\n") ||
+	    cg_expect(a, "mpol.migrate.effective", "off\n"))
+		goto cleanup;
+	if (mig_step_begin(ctl, a, &s) ||
+	    set_migrate(a, MIG_FAST, MIG_FAST "\n", MIG_FAST "\n") ||
+	    mig_step_end(ctl, &s, "migration on, 3:1:1:1", 4, nodes, w_a))
+		goto cleanup;
+
+	if (mig_step_begin(ctl, a, &s) ||
+	    set_weights_once(a, 4, nodes, w_a2) ||
+	    mig_step_end(ctl, &s, "weights 1:1:3:3", 4, nodes, w_a2))
+		goto cleanup;
+
+	/* B: its policy, its weights, migration on (a pass on nothing) */
+	if (set_weights(b, 4, nodes, w_b) ||
+	    set_policy(b, "weighted-interleave", 4, nodes) ||
+	    migrate_on(b, MIG_FAST))
+		goto cleanup;
+	if (mig_step_begin(ctl, b, &s))
+		goto cleanup;
+	if (cg_enter(b, ctl->pid)) {
+		ksft_print_msg("cannot move %d to %s\n", ctl->pid, b);
+		goto cleanup;
+	}
+	if (mig_step_end(ctl, &s, "moved to B, 2:2:1:1", 4, nodes, w_b))
+		goto cleanup;
+
+	ret = KSFT_PASS;
+cleanup:
+	mig_end(ctl);
+	mig_step_free(&s);
+	cg_destroy(b);
+	cg_destroy(a);
+	free(b);
+	free(a);
+	nb_restore();
+	return ret;
+}
+
+static int test_mpol_migrate_wi_4k(const char *root)
+{
+	return migrate_wi_run(root, false);
+}
+
+static int test_mpol_migrate_wi_thp(const char *root)
+{
+	return migrate_wi_run(root, true);
+}
+
+/*
+ * After a pass: region 0 of @ctl is intact and on the nodes of @set, on
+ * @near alone if it is a node; with @stay, every page where it was and
+ * counted as placed, else the pages that changed node counted as moved.
+ * @st holds the nodes of the pages before and gets them after.
+ */
+static int mig_check_set(struct mig_ctl *ctl, const struct pass_wait *w,
+			 const char *what, int nr, const int *set, int near,
+			 bool stay, int *st, int *now)
+{
+	long in = 0, moved, npages = ctl->r[0].npages;
+	char got[1024], want[256];
+	struct placement pl;
+	int i;
+
+	if (mig_cmd(ctl, MC_VERIFY, "checking the contents") ||
+	    mig_count(ctl, ctl->pid, 0, &pl, now))
+		return -1;
+	for (i = 0; i < nr; i++)
+		in += pl.nodes[set[i]];
+	if (in != npages || (near >= 0 && pl.nodes[near] != npages)) {
+		if (near >= 0)
+			snprintf(want, sizeof(want), "%d", near);
+		else
+			fmt_nodes(want, sizeof(want), nr, set);
+		ksft_print_msg("%s: pages on%s, expected all on node(s) %s\n",
+			       what, fmt_placement(got, sizeof(got), &pl), want);
+		print_free(nr, set);
+		print_mig_stat(w->cg, "after", &w->now);
+		return -1;
+	}
+	moved = nr_changed(st, now, npages);
+	if (stay ? moved || mig_delta(w, MSTAT_PLACED) < npages :
+		   mig_delta(w, MSTAT_MOVED) < moved ||
+		   mig_delta(w, MSTAT_SCANNED) < npages) {
+		ksft_print_msg("%s: %ld of %ld pages changed node, expected %s\n",
+			       what, moved, npages,
+			       stay ? "none, counted as placed" :
+			       "them counted as moved");
+		print_mig_stat(w->cg, "before", &w->before);
+		print_mig_stat(w->cg, "after", &w->now);
+		return -1;
+	}
+	memcpy(st, now, npages * sizeof(*st));
+	return 0;
+}
+
+/*
+ * bind, preferred, preferred-many: the pages outside the node set move to
+ * the node of the set nearest to the task's CPU, the preferred node gets
+ * them all, and pages inside the set stay.
+ */
+static int test_mpol_migrate_bind(const char *root)
+{
+	const int n0 = mem_nodes[0], n3 = mem_nodes[3];
+	const int set12[2] = { mem_nodes[1], mem_nodes[2] };
+	const int set123[3] = { mem_nodes[1], mem_nodes[2], mem_nodes[3] };
+	const long npages = 4096;
+	int *st = NULL, *now = NULL;
+	struct mig_ctl *ctl = NULL;
+	int ret = KSFT_FAIL, near;
+	struct placement pl;
+	struct pass_wait w;
+	char *cg = NULL;
+
+	if (need_nodes(4) || need_migrate(root) ||
+	    need_free(4, mem_nodes, 4 * npages * (page_size / 1024)))
+		return KSFT_SKIP;
+
+	nb_off();
+	w.fd = -1;
+	ctl = mig_alloc();
+	cg = cg_name(root, "mpol_test_migrate_bind");
+	st = calloc(npages, sizeof(*st));
+	now = calloc(npages, sizeof(*now));
+	if (!ctl || !cg || !st || !now || cg_create(cg))
+		goto cleanup;
+	/* the CPU decides which node of a set is nearest */
+	near = mig_pin_to(ctl, n0) ? nearest_node(n0, 2, set12) : -1;
+	if (near >= 0)
+		ksft_print_msg("bind: the pages go to node %d, the nearest of %d,%d to node %d\n",
+			       near, set12[0], set12[1], n0);
+	mig_add(ctl, MR_PLAIN, npages);
+	if (set_policy(cg, "bind", 1, &n0) || mig_start(cg, ctl) ||
+	    mig_count(ctl, ctl->pid, 0, &pl, st) ||
+	    check_on_node("faulted under bind", &pl, n0))
+		goto cleanup;
+
+	if (set_policy(cg, "bind", 2, set12) || pass_prepare(&w, cg) ||
+	    set_migrate(cg, MIG_FAST, MIG_FAST "\n", MIG_FAST "\n") ||
+	    pass_wait(&w) ||
+	    mig_check_set(ctl, &w, "bind", 2, set12, near, false, st, now))
+		goto cleanup;
+	if (pass_prepare(&w, cg) || set_policy(cg, "preferred", 1, &n3) ||
+	    pass_wait(&w) ||
+	    mig_check_set(ctl, &w, "preferred", 1, &n3, n3, false, st, now))
+		goto cleanup;
+	if (pass_prepare(&w, cg) ||
+	    set_policy(cg, "preferred-many", 2, set12) || pass_wait(&w) ||
+	    mig_check_set(ctl, &w, "preferred-many", 2, set12, near, false,
+			  st, now))
+		goto cleanup;
+	/* a wider set: every page is in it already */
+	if (pass_prepare(&w, cg) || set_policy(cg, "bind", 3, set123) ||
+	    pass_wait(&w) ||
+	    mig_check_set(ctl, &w, "bind, pages in the set", 3, set123, -1,
+			  true, st, now))
+		goto cleanup;
+
+	ret = KSFT_PASS;
+cleanup:
+	pass_release(&w);
+	mig_end(ctl);
+	cg_destroy(cg);
+	free(cg);
+	free(now);
+	free(st);
+	nb_restore();
+	return ret;
+}
+
+/* After a pass that must leave region 0 alone: intact, nothing moved. */
+static int mig_unmoved(struct mig_ctl *ctl, const struct pass_wait *w,
+		       const char *what, const int *st, int *now)
+{
+	long moved, npages = ctl->r[0].npages;
+	struct placement pl;
+
+	if (mig_cmd(ctl, MC_VERIFY, "checking the contents") ||
+	    mig_count(ctl, ctl->pid, 0, &pl, now))
+		return -1;
+	moved = nr_changed(st, now, npages);
+	if (!moved && !mig_delta(w, MSTAT_SCANNED))
+		return 0;
+	ksft_print_msg("%s: %ld pages changed node, %ld scanned; expected none\n",
+		       what, moved, mig_delta(w, MSTAT_SCANNED));
+	print_mig_stat(w->cg, "after", &w->now);
+	return -1;
+}
+
+/*
+ * local and no policy at all: a pass starts and completes, scans nothing
+ * and moves nothing, wherever the pages are.
+ */
+static int test_mpol_migrate_local_default(const char *root)
+{
+	static const int ones[4] = { 1, 1, 1, 1 };
+	int nr = nr_mem_nodes < 4 ? nr_mem_nodes : 4;
+	const long npages = 4096;
+	int *st = NULL, *now = NULL;
+	struct mig_ctl *ctl = NULL;
+	struct placement pl;
+	int ret = KSFT_FAIL, i;
+	struct pass_wait w;
+	struct mig_stat end;
+	char *cg = NULL;
+
+	if (need_nodes(2) || need_migrate(root))
+		return KSFT_SKIP;
+
+	nb_off();
+	w.fd = -1;
+	ctl = mig_alloc();
+	cg = cg_name(root, "mpol_test_migrate_local");
+	st = calloc(npages, sizeof(*st));
+	now = calloc(npages, sizeof(*now));
+	if (!ctl || !cg || !st || !now || cg_create(cg))
+		goto cleanup;
+	/* the pages on every node, not only where local would put them */
+	mig_add(ctl, MR_PLAIN, npages);
+	if (set_policy(cg, "interleave", nr, mem_nodes) ||
+	    mig_start(cg, ctl) || mig_count(ctl, ctl->pid, 0, &pl, st) ||
+	    check_placement("faulted under interleave", &pl, nr, mem_nodes,
+			    ones))
+		goto cleanup;
+
+	if (set_policy(cg, "local", 0, NULL) || pass_prepare(&w, cg) ||
+	    set_migrate(cg, MIG_FAST, MIG_FAST "\n", MIG_FAST "\n") ||
+	    pass_wait(&w) ||
+	    mig_unmoved(ctl, &w, "local, migration turned on", st, now))
+		goto cleanup;
+	if (pass_prepare(&w, cg) ||
+	    set_migrate(cg, "pass", MIG_FAST "\n", MIG_FAST "\n") ||
+	    pass_wait(&w) || mig_unmoved(ctl, &w, "local, pass", st, now))
+		goto cleanup;
+	/* no policy: the system default */
+	if (pass_prepare(&w, cg) || cg_writef(cg, "mpol.policy", "inherit") ||
+	    cg_expect(cg, "mpol.policy.effective", "local\n") ||
+	    set_migrate(cg, "pass", MIG_FAST "\n", MIG_FAST "\n") ||
+	    pass_wait(&w) || mig_unmoved(ctl, &w, "no policy, pass", st, now))
+		goto cleanup;
+
+	/* not one page examined in all of them */
+	if (read_check_mig_stat(cg, &end))
+		goto cleanup;
+	for (i = MSTAT_SCANNED; i < NR_MSTAT; i++) {
+		if (end.v[i]) {
+			ksft_print_msg("%s is %ld, expected 0\n", mig_keys[i],
+				       end.v[i]);
+			goto cleanup;
+		}
+	}
+	if (end.v[MSTAT_COMPLETED] < 3) {
+		ksft_print_msg("%ld passes completed, expected 3 or more\n",
+			       end.v[MSTAT_COMPLETED]);
+		goto cleanup;
+	}
+
+	ret = KSFT_PASS;
+cleanup:
+	pass_release(&w);
+	mig_end(ctl);
+	cg_destroy(cg);
+	free(cg);
+	free(now);
+	free(st);
+	nb_restore();
+	return ret;
+}
+
+/* Where the pages of one region of a child_mig() process are */
+struct mig_snap {
+	struct mig_ctl *ctl;
+	pid_t pid;			/* the process that maps it */
+	int r;
+	const char *what;
+	int *st;
+};
+
+static int mig_snap_take(struct mig_snap *sn, struct mig_ctl *ctl, pid_t pid,
+			 int r, const char *what)
+{
+	struct placement pl;
+
+	sn->ctl = ctl;
+	sn->pid = pid;
+	sn->r = r;
+	sn->what = what;
+	sn->st = calloc(ctl->r[r].npages, sizeof(int));
+	if (!sn->st)
+		return -1;
+	return mig_count(ctl, pid, r, &pl, sn->st);
+}
+
+/* Every page of the region must be where mig_snap_take() found it. */
+static int mig_snap_same(const struct mig_snap *sn)
+{
+	long npages = sn->ctl->r[sn->r].npages, moved;
+	struct placement pl;
+	char got[1024];
+	int *now;
+
+	now = calloc(npages, sizeof(*now));
+	if (!now || mig_count(sn->ctl, sn->pid, sn->r, &pl, now)) {
+		free(now);
+		return -1;
+	}
+	moved = nr_changed(sn->st, now, npages);
+	free(now);
+	if (!moved)
+		return 0;
+	ksft_print_msg("%s: %ld of %ld pages changed node, now on%s\n",
+		       sn->what, moved, npages,
+		       fmt_placement(got, sizeof(got), &pl));
+	return -1;
+}
+
+/*
+ * What a pass leaves alone in a cgroup that migrates to weighted
+ * interleave: a range under mbind(), a process with its own
+ * set_mempolicy(), pages shared (fork) with a process in a cgroup that
+ * does not migrate, and shmem; the plain pages of the same process move.
+ * mpol.stat counts the first three as skipped.
+ */
+static int test_mpol_migrate_precedence(const char *root)
+{
+	static const int wt[4] = { 3, 1, 1, 1 };
+	enum { X_PLAIN, X_MBIND, X_SHARED, X_SHMEM };
+	enum { S_MBIND, S_SHARED, S_SHARER, S_SHMEM, S_OWN, NR_SNAPS };
+	const long np = 3072, n = 1024;
+	const int *nodes = mem_nodes, n0 = mem_nodes[0];
+	struct mig_snap sn[NR_SNAPS] = { 0 };
+	struct mig_ctl *x = NULL, *y = NULL;
+	int *st = NULL, *now = NULL;
+	char *c = NULL, *d = NULL;
+	int ret = KSFT_FAIL, i;
+	struct placement pl;
+	struct mig_stat ds;
+	struct pass_wait w;
+	long moved;
+
+	if (need_nodes(4) || need_migrate(root) ||
+	    need_free(4, nodes, 8 * n * (page_size / 1024)))
+		return KSFT_SKIP;
+
+	nb_off();
+	w.fd = -1;
+	x = mig_alloc();
+	y = mig_alloc();
+	c = cg_name(root, "mpol_test_migrate_precedence");
+	d = cg_name(root, "mpol_test_migrate_precedence_other");
+	st = calloc(np, sizeof(*st));
+	now = calloc(np, sizeof(*now));
+	if (!x || !y || !c || !d || !st || !now || cg_create(c) ||
+	    cg_create(d))
+		goto cleanup;
+	mig_add(x, MR_PLAIN, np);
+	mig_add(x, MR_MBIND, n);
+	mig_add(x, MR_SHARED, n);
+	mig_add(x, MR_SHMEM, n);
+	mask_set(x->vma_mask, n0);
+	x->share_cg = d;
+	y->own_mode = MPOL_BIND;
+	mask_set(y->own_mask, n0);
+	mig_add(y, MR_PLAIN, n);
+
+	/* everything on n0 first */
+	if (set_policy(c, "bind", 1, &n0) || mig_start(c, x) ||
+	    mig_start(c, y) || mig_count(x, x->pid, X_PLAIN, &pl, st) ||
+	    check_on_node("faulted under bind", &pl, n0))
+		goto cleanup;
+	if (mig_snap_take(&sn[S_MBIND], x, x->pid, X_MBIND,
+			  "mbind(MPOL_BIND) range") ||
+	    mig_snap_take(&sn[S_SHARED], x, x->pid, X_SHARED,
+			  "shared with another cgroup") ||
+	    mig_snap_take(&sn[S_SHARER], x, x->sharer, X_SHARED,
+			  "the sharer's view") ||
+	    mig_snap_take(&sn[S_SHMEM], x, x->pid, X_SHMEM, "shmem") ||
+	    mig_snap_take(&sn[S_OWN], y, y->pid, 0, "own set_mempolicy()"))
+		goto cleanup;
+
+	if (set_weights(c, 4, nodes, wt) ||
+	    set_policy(c, "weighted-interleave", 4, nodes) ||
+	    pass_prepare(&w, c) ||
+	    set_migrate(c, MIG_FAST, MIG_FAST "\n", MIG_FAST "\n") ||
+	    pass_wait(&w))
+		goto cleanup;
+	if (mig_cmd(x, MC_VERIFY, "checking the contents") ||
+	    mig_cmd(y, MC_VERIFY, "checking the contents") ||
+	    mig_count(x, x->pid, X_PLAIN, &pl, now))
+		goto cleanup;
+	if (check_placement("plain pages", &pl, 4, nodes, wt)) {
+		print_mig_stat(c, "after", &w.now);
+		goto cleanup;
+	}
+	for (i = 0; i < NR_SNAPS; i++) {
+		if (mig_snap_same(&sn[i])) {
+			print_mig_stat(c, "after", &w.now);
+			goto cleanup;
+		}
+	}
+	moved = nr_changed(st, now, np);
+	ksft_print_msg("%ld moved; scanned %ld moved %ld policy %ld shared %ld pinned %ld\n",
+		       moved, mig_delta(&w, MSTAT_SCANNED),
+		       mig_delta(&w, MSTAT_MOVED),
+		       mig_delta(&w, MSTAT_SKIPPED_POLICY),
+		       mig_delta(&w, MSTAT_SKIPPED_SHARED),
+		       mig_delta(&w, MSTAT_SKIPPED_PINNED));
+	if (!moved || mig_delta(&w, MSTAT_MOVED) < moved ||
+	    mig_delta(&w, MSTAT_SKIPPED_POLICY) < 2 * n ||
+	    mig_delta(&w, MSTAT_SKIPPED_SHARED) < n ||
+	    mig_delta(&w, MSTAT_SCANNED) < np + 3 * n) {
+		ksft_print_msg("want moved >= %ld, skipped_policy >= %ld\n",
+			       moved, 2 * n);
+		ksft_print_msg("want skipped_shared >= %ld, scanned >= %ld\n",
+			       n, np + 3 * n);
+		goto cleanup;
+	}
+	/* the sharer's cgroup does not migrate */
+	if (read_check_mig_stat(d, &ds))
+		goto cleanup;
+	if (ds.v[MSTAT_STARTED]) {
+		ksft_print_msg("%s: %ld passes, migration is off there\n", d,
+			       ds.v[MSTAT_STARTED]);
+		goto cleanup;
+	}
+
+	ret = KSFT_PASS;
+cleanup:
+	pass_release(&w);
+	mig_end(y);
+	mig_end(x);
+	cg_destroy(d);
+	cg_destroy(c);
+	for (i = 0; i < NR_SNAPS; i++)
+		free(sn[i].st);
+	free(d);
+	free(c);
+	free(now);
+	free(st);
+	nb_restore();
+	return ret;
+}
+
+/*
+ * Pinned pages (an io_uring registered buffer) stay, and are counted as
+ * skipped_pinned, one by one; the plain pages of the process move.
+ */
+static int test_mpol_migrate_pinned(const char *root)
+{
+	static const int wt[4] = { 3, 1, 1, 1 };
+	const long np = 2048, n = 256;
+	const int *nodes = mem_nodes, n0 = mem_nodes[0];
+	int *st = NULL, *now = NULL;
+	struct mig_ctl *x = NULL;
+	int ret = KSFT_FAIL;
+	struct placement pl;
+	struct pass_wait w;
+	char *c = NULL;
+	long moved;
+
+	if (need_nodes(4) || need_migrate(root) ||
+	    need_free(4, nodes, 4 * np * (page_size / 1024)))
+		return KSFT_SKIP;
+
+	nb_off();
+	w.fd = -1;
+	x = mig_alloc();
+	c = cg_name(root, "mpol_test_migrate_pinned");
+	st = calloc(np, sizeof(*st));
+	now = calloc(np, sizeof(*now));
+	if (!x || !c || !st || !now || cg_create(c))
+		goto cleanup;
+	mig_add(x, MR_PLAIN, np);
+	mig_add(x, MR_PINNED, n);
+	if (set_policy(c, "bind", 1, &n0) || mig_start(c, x))
+		goto cleanup;
+	if (x->pin_errno) {
+		snprintf(skip_reason, sizeof(skip_reason),
+			 "io_uring_setup(): %s (CONFIG_IO_URING)",
+			 strerror(x->pin_errno));
+		ret = KSFT_SKIP;
+		goto cleanup;
+	}
+	if (mig_count(x, x->pid, 0, &pl, st) ||
+	    check_on_node("faulted under bind", &pl, n0) ||
+	    mig_on_node(x, x->pid, 1, "pinned, faulted under bind", n0))
+		goto cleanup;
+
+	if (set_weights(c, 4, nodes, wt) ||
+	    set_policy(c, "weighted-interleave", 4, nodes) ||
+	    pass_prepare(&w, c) ||
+	    set_migrate(c, MIG_FAST, MIG_FAST "\n", MIG_FAST "\n") ||
+	    pass_wait(&w))
+		goto cleanup;
+	if (mig_cmd(x, MC_VERIFY, "checking the contents") ||
+	    mig_count(x, x->pid, 0, &pl, now) ||
+	    check_placement("plain pages", &pl, 4, nodes, wt) ||
+	    mig_on_node(x, x->pid, 1, "pinned pages", n0))
+		goto cleanup;
+	moved = nr_changed(st, now, np);
+	if (!moved || mig_delta(&w, MSTAT_MOVED) < moved ||
+	    mig_delta(&w, MSTAT_SKIPPED_PINNED) != n ||
+	    mig_delta(&w, MSTAT_SKIPPED_POLICY)) {
+		ksft_print_msg("expected: moved >= %ld, skipped_pinned %ld, skipped_policy 0\n",
+			       moved, n);
+		print_mig_stat(c, "before", &w.before);
+		print_mig_stat(c, "after", &w.now);
+		goto cleanup;
+	}
+
+	ret = KSFT_PASS;
+cleanup:
+	pass_release(&w);
+	mig_end(x);
+	cg_destroy(c);
+	free(c);
+	free(now);
+	free(st);
+	nb_restore();
+	return ret;
+}
+
+/*
+ * A change during a pass retargets it.  At "on 4M" (1024 pages a second)
+ * the pass towards 3:1:1:1 has thousands of pages to move; new weights
+ * abort it, and after the next pass (sped up to 1G while it runs) every
+ * page is placed by the new weights.  Turning migration off aborts a
+ * pass too.
+ */
+static int test_mpol_migrate_retarget(const char *root)
+{
+	static const int w1[4] = { 3, 1, 1, 1 }, w2[4] = { 1, 1, 3, 3 };
+	long t0, left, elapsed, done, limit;
+	const int *nodes = mem_nodes;
+	struct mig_stat mid, before;
+	struct mig_ctl *ctl = NULL;
+	int ret = KSFT_FAIL;
+	struct pass_wait w;
+	struct mig_step s;
+	char *cg = NULL;
+
+	if (need_nodes(4) || need_migrate(root) ||
+	    need_free(4, nodes, 2 * MIG_PAGES * (page_size / 1024)))
+		return KSFT_SKIP;
+
+	nb_off();
+	w.fd = -1;
+	ctl = mig_alloc();
+	cg = cg_name(root, "mpol_test_migrate_retarget");
+	if (mig_step_init(&s, MIG_PAGES, false) || !ctl || !cg ||
+	    cg_create(cg))
+		goto cleanup;
+	mig_pin_to(ctl, nodes[0]);
+	mig_add(ctl, MR_PLAIN, MIG_PAGES);
+	if (mig_start(cg, ctl) || set_weights(cg, 4, nodes, w1) ||
+	    set_policy(cg, "weighted-interleave", 4, nodes))
+		goto cleanup;
+
+	if (mig_step_begin(ctl, cg, &s))
+		goto cleanup;
+	t0 = now_ms();
+	if (set_migrate(cg, "on 4M", "on 4M\n", "on 4M\n") ||
+	    wait_started(cg, &s.w.before, &mid, 10000))
+		goto cleanup;
+	left = 500 - (now_ms() - t0);
+	if (left > 0)
+		usleep(left * 1000);
+	if (read_check_mig_stat(cg, &mid))
+		goto cleanup;
+	elapsed = now_ms() - t0;
+	done = mid.v[MSTAT_MOVED] + mid.v[MSTAT_FAILED] -
+	       s.w.before.v[MSTAT_MOVED] - s.w.before.v[MSTAT_FAILED];
+	/* one batch of 512 isolated pages ahead of the rate, and as much */
+	limit = SLOW_PAGES_PS * elapsed / 1000 + 1024;
+	ksft_print_msg("on 4M: %ld pages moved or failed in %ld ms\n", done,
+		       elapsed);
+	if (!mid.v[MSTAT_ACTIVE] || done > limit) {
+		ksft_print_msg("the pass at 4M (%d pages/s) %s within %ld ms\n",
+			       SLOW_PAGES_PS, mid.v[MSTAT_ACTIVE] ?
+			       "went too fast" : "ended", elapsed);
+		print_mig_stat(cg, "now", &mid);
+		goto cleanup;
+	}
+	/* retarget; then faster, which the running pass takes up */
+	if (pass_prepare(&w, cg) || set_weights_once(cg, 4, nodes, w2) ||
+	    set_migrate(cg, MIG_FAST, MIG_FAST "\n", MIG_FAST "\n") ||
+	    pass_wait(&w))
+		goto cleanup;
+	s.w.now = w.now;
+	if (mig_delta(&s.w, MSTAT_ABORTED) < 1) {
+		ksft_print_msg("new weights during a pass: no pass aborted\n");
+		print_mig_stat(cg, "before", &s.w.before);
+		print_mig_stat(cg, "after", &s.w.now);
+		goto cleanup;
+	}
+	if (mig_step_check(ctl, &s, "retargeted to 1:1:3:3", 4, nodes, w2))
+		goto cleanup;
+
+	/* off aborts a pass */
+	if (set_migrate(cg, "off", "off\n", "off\n") ||
+	    set_weights_once(cg, 4, nodes, w1) ||
+	    mig_cmd(ctl, MC_HAMMER_START, "starting the hammer") ||
+	    read_check_mig_stat(cg, &before) ||
+	    set_migrate(cg, "on 4M", "on 4M\n", "on 4M\n") ||
+	    wait_started(cg, &before, &mid, 10000))
+		goto cleanup;
+	usleep(300 * 1000);
+	if (set_migrate(cg, "off", "off\n", "off\n") ||
+	    wait_idle(cg, &mid, 10000))
+		goto cleanup;
+	if (mid.v[MSTAT_ABORTED] <= before.v[MSTAT_ABORTED] ||
+	    mid.v[MSTAT_COMPLETED] != before.v[MSTAT_COMPLETED]) {
+		ksft_print_msg("migration turned off during a pass at 4M: it must abort it\n");
+		print_mig_stat(cg, "before", &before);
+		print_mig_stat(cg, "after", &mid);
+		goto cleanup;
+	}
+	if (mig_cmd(ctl, MC_HAMMER_STOP, "stopping the hammer") ||
+	    mig_cmd(ctl, MC_VERIFY, "checking the contents"))
+		goto cleanup;
+
+	ret = KSFT_PASS;
+cleanup:
+	pass_release(&w);
+	mig_end(ctl);
+	mig_step_free(&s);
+	cg_destroy(cg);
+	free(cg);
+	nb_restore();
+	return ret;
+}
+
+/*
+ * "pass": with migration off a policy change moves nothing, and "pass"
+ * places the pages by it, leaving the setting alone; its end is notified.
+ * "pass" in a parent reaches a child that migrates, and not a child that
+ * does not.
+ */
+static int test_mpol_migrate_explicit(const char *root)
+{
+	static const int w_e[4] = { 3, 1, 1, 1 }, w_p[4] = { 1, 1, 3, 3 };
+	struct mig_ctl *e = NULL, *q = NULL, *r = NULL;
+	char *ce = NULL, *p = NULL, *cq = NULL, *cr = NULL;
+	const int *nodes = mem_nodes, n0 = mem_nodes[0];
+	const long npages = 4096;
+	int ret = KSFT_FAIL;
+	struct mig_stat st;
+	struct pass_wait w;
+	struct mig_step s;
+
+	if (need_nodes(4) || need_migrate(root) ||
+	    need_free(4, nodes, 8 * npages * (page_size / 1024)))
+		return KSFT_SKIP;
+
+	nb_off();
+	w.fd = -1;
+	e = mig_alloc();
+	q = mig_alloc();
+	r = mig_alloc();
+	ce = cg_name(root, "mpol_test_migrate_explicit");
+	p = cg_name(root, "mpol_test_migrate_explicit_p");
+	cq = p ? cg_name(p, "q") : NULL;
+	cr = p ? cg_name(p, "r") : NULL;
+	if (mig_step_init(&s, npages, false) || !e || !q || !r || !ce ||
+	    !cq || !cr || cg_create(ce))
+		goto cleanup;
+
+	/* migration off: the new policy moves nothing */
+	mig_add(e, MR_PLAIN, npages);
+	if (set_policy(ce, "bind", 1, &n0) || mig_start(ce, e) ||
+	    set_weights(ce, 4, nodes, w_e) ||
+	    set_policy(ce, "weighted-interleave", 4, nodes))
+		goto cleanup;
+	usleep(300 * 1000);
+	if (read_check_mig_stat(ce, &st))
+		goto cleanup;
+	if (st.v[MSTAT_STARTED]) {
+		ksft_print_msg("%ld passes with migration off\n",
+			       st.v[MSTAT_STARTED]);
+		goto cleanup;
+	}
+	if (mig_on_node(e, e->pid, 0, "migration off", n0))
+		goto cleanup;
+	if (mig_step_begin(e, ce, &s) ||
+	    set_migrate(ce, "pass", "inherit\n", "off\n") ||
+	    mig_step_end(e, &s, "pass, migration off", 4, nodes, w_e))
+		goto cleanup;
+	if (!s.w.notified) {
+		ksft_print_msg("no IN_MODIFY of mpol.stat at the end of the pass\n");
+		goto cleanup;
+	}
+
+	/*
+	 * P's children Q (on) and R (off).  Their members fault on n0
+	 * under a policy of their own, which Q's first pass skips, and then
+	 * drop it: their pages are out of place and no pass is due.
+	 */
+	if (cg_create(p) || cg_write(p, "cgroup.subtree_control", "+mpol") ||
+	    cg_create(cq) || cg_create(cr))
+		goto cleanup;
+	if (set_weights(p, 4, nodes, w_p) ||
+	    set_policy(p, "weighted-interleave", 4, nodes))
+		goto cleanup;
+	q->own_mode = MPOL_BIND;
+	mask_set(q->own_mask, n0);
+	mig_add(q, MR_PLAIN, npages);
+	r->own_mode = MPOL_BIND;
+	mask_set(r->own_mask, n0);
+	mig_add(r, MR_PLAIN, npages);
+	if (mig_start(cq, q) || mig_start(cr, r))
+		goto cleanup;
+	if (pass_prepare(&w, cq) ||
+	    set_migrate(cq, MIG_FAST, MIG_FAST "\n", MIG_FAST "\n") ||
+	    pass_wait(&w))
+		goto cleanup;
+	if (mig_delta(&w, MSTAT_SKIPPED_POLICY) < npages) {
+		ksft_print_msg("own policy: skipped_policy %ld, expected >= %ld\n",
+			       mig_delta(&w, MSTAT_SKIPPED_POLICY), npages);
+		goto cleanup;
+	}
+	if (mig_on_node(q, q->pid, 0, "own policy", n0) ||
+	    mig_cmd(q, MC_DROP_POLICY, "dropping its policy") ||
+	    mig_cmd(r, MC_DROP_POLICY, "dropping its policy"))
+		goto cleanup;
+
+	if (mig_step_begin(q, cq, &s) || pass_prepare(&w, p) ||
+	    set_migrate(p, "pass", "inherit\n", "off\n") || pass_wait(&w) ||
+	    mig_step_end(q, &s, "pass in the parent", 4, nodes, w_p))
+		goto cleanup;
+	if (cg_expect(cq, "mpol.migrate", MIG_FAST "\n") ||
+	    cg_expect(cr, "mpol.migrate.effective", "off\n") ||
+	    read_check_mig_stat(cr, &st))
+		goto cleanup;
+	if (st.v[MSTAT_STARTED]) {
+		ksft_print_msg("%s: %ld passes, its migration is off\n", cr,
+			       st.v[MSTAT_STARTED]);
+		goto cleanup;
+	}
+	if (mig_on_node(r, r->pid, 0, "a child that does not migrate", n0))
+		goto cleanup;
+
+	ret = KSFT_PASS;
+cleanup:
+	pass_release(&w);
+	mig_end(r);
+	mig_end(q);
+	mig_end(e);
+	mig_step_free(&s);
+	cg_destroy(cr);
+	cg_destroy(cq);
+	cg_destroy(p);
+	cg_destroy(ce);
+	free(cr);
+	free(cq);
+	free(p);
+	free(ce);
+	nb_restore();
+	return ret;
+}
+
 #define T(x) { x, #x }
 struct mpol_test {
 	int (*fn)(const char *root);
@@ -2858,6 +5025,15 @@ struct mpol_test {
 	T(test_mpol_live_change),
 	T(test_mpol_local),
 	T(test_mpol_threaded_cgroups),
+	T(test_mpol_migrate_parse),
+	T(test_mpol_migrate_wi_4k),
+	T(test_mpol_migrate_wi_thp),
+	T(test_mpol_migrate_bind),
+	T(test_mpol_migrate_local_default),
+	T(test_mpol_migrate_precedence),
+	T(test_mpol_migrate_pinned),
+	T(test_mpol_migrate_retarget),
+	T(test_mpol_migrate_explicit),
 };
 
 #undef T
