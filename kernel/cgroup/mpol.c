@@ -78,17 +78,22 @@ enum mpolcg_mig_mode {
 
 /**
  * struct mpolcg_mig_totals - The migration counts of a cgroup (mpol.stat).
- * @started: passes started
- * @completed: passes that walked every member to the end
+ * @started: passes started: queued by a change or a request
+ * @completed: passes that walked every member to the end, toward a
+ *	target that was still current
  * @aborted: passes ended early (retargeted, turned off, cgroup removed)
- * @active: a pass is running
+ * @active: passes started and not ended: one running, one queued behind it
  * @pages: pages, by outcome, of every pass
+ *
+ * A pass counts as started when the change that starts it is made, so a
+ * writer that sees @active drop to zero knows that its change has been
+ * carried out.
  */
 struct mpolcg_mig_totals {
 	u64 started;
 	u64 completed;
 	u64 aborted;
-	bool active;
+	unsigned int active;
 	struct mpol_migrate_stat pages;
 };
 
@@ -522,10 +527,20 @@ static void mpolcg_migrate_kick(struct mpol_cgroup *cg, bool retarget)
 		atomic_inc(&cg->mig_seq);
 		wake_up(&cg->mig_wait);
 	}
-	/* the work's reference: dropped when the work function ends */
+	/*
+	 * A queued work item is a started pass, counted before the write
+	 * returns; a kick while one is queued joins it.  The work's css
+	 * reference is dropped when the work function ends.
+	 */
+	spin_lock(&cg->mig_lock);
+	if (!work_pending(&cg->mig_work)) {
+		cg->mig.started++;
+		cg->mig.active++;
+	}
 	css_get(&cg->css);
 	if (!queue_work(system_unbound_wq, &cg->mig_work))
 		css_put(&cg->css);
+	spin_unlock(&cg->mig_lock);
 }
 
 static bool mpolcg_pass_ends(struct mpol_cgroup *cg,
@@ -633,15 +648,15 @@ static void mpolcg_migrate_workfn(struct work_struct *work)
 	struct css_task_iter it;
 	struct task_struct *p;
 	struct mpolcg_eff *eff;
-	bool done = true;
+	bool done;
 
 	ps.seq = atomic_read(&cg->mig_seq);
 	ps.explicit = xchg(&cg->mig_explicit, 0);
-	if (mpolcg_pass_ends(cg, &ps))
-		goto out;
+	/* turned off or removed since it was queued: it ends at once */
+	done = !mpolcg_pass_ends(cg, &ps);
+	if (!done)
+		goto end;
 	ps.weights = kmalloc(nr_node_ids, GFP_KERNEL);
-	if (!ps.weights)
-		goto out;
 
 	/* the target of this pass; a change of it ends the pass */
 	rcu_read_lock();
@@ -649,22 +664,20 @@ static void mpolcg_migrate_workfn(struct work_struct *work)
 	ps.pol = eff ? eff->pol : NULL;
 	if (ps.pol)
 		mpol_get(ps.pol);
-	if (eff && eff->has_weights) {
+	if (ps.weights && eff && eff->has_weights) {
 		memcpy(ps.weights, eff->weights, nr_node_ids);
+	} else if (eff && eff->has_weights) {
+		/* no memory for the weights: the pass ends, unfinished */
+		done = false;
 	} else {
 		kfree(ps.weights);
 		ps.weights = NULL;
 	}
 	rcu_read_unlock();
 
-	spin_lock(&cg->mig_lock);
-	cg->mig.started++;
-	cg->mig.active = true;
-	spin_unlock(&cg->mig_lock);
-
 	ps.next_ns = ktime_get_ns();
 	/* "local" and the system default move nothing */
-	if (ps.pol) {
+	if (ps.pol && done) {
 		/* one task per process: its leader, as cgroup.procs lists */
 		css_task_iter_start(&cg->css, CSS_TASK_ITER_PROCS, &it);
 		while (done && (p = css_task_iter_next(&it)))
@@ -672,18 +685,19 @@ static void mpolcg_migrate_workfn(struct work_struct *work)
 		css_task_iter_end(&it);
 	}
 
+	mpol_put(ps.pol);
+	kfree(ps.weights);
+end:
 	spin_lock(&cg->mig_lock);
-	if (done)
+	/* a change after the last batch: the target this pass had is stale */
+	if (done && atomic_read(&cg->mig_seq) == ps.seq)
 		cg->mig.completed++;
 	else
 		cg->mig.aborted++;
-	cg->mig.active = false;
+	if (!WARN_ON_ONCE(!cg->mig.active))
+		cg->mig.active--;
 	spin_unlock(&cg->mig_lock);
 	cgroup_file_notify(&cg->stat_file);
-
-	mpol_put(ps.pol);
-	kfree(ps.weights);
-out:
 	css_put(&cg->css);
 }
 
@@ -1336,7 +1350,7 @@ static int mpolcg_stat_show(struct seq_file *sf, void *v)
 	seq_printf(sf, "migrate_passes_started %llu\n", t.started);
 	seq_printf(sf, "migrate_passes_completed %llu\n", t.completed);
 	seq_printf(sf, "migrate_passes_aborted %llu\n", t.aborted);
-	seq_printf(sf, "migrate_active %d\n", t.active);
+	seq_printf(sf, "migrate_active %u\n", t.active);
 	seq_printf(sf, "migrate_scanned %lu\n", t.pages.scanned);
 	seq_printf(sf, "migrate_placed %lu\n", t.pages.placed);
 	seq_printf(sf, "migrate_moved %lu\n", t.pages.moved);
