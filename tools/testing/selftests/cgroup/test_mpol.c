@@ -15,6 +15,13 @@
  * The cases that need NUMA nodes use the first nodes listed in
  * /sys/devices/system/node/has_memory and are skipped when there are not
  * enough of them.
+ *
+ * The test_mpol_migrate_* cases check mpol.migrate, which moves the
+ * resident pages of a cgroup's members to where its policy puts new
+ * ones: they count the pages of long-running children node by node
+ * after each pass, check every word of them, and read mpol.stat (see
+ * child_mig() and pass_wait()).  They are skipped on a kernel without
+ * mpol.migrate.
  */
 #define _GNU_SOURCE
 
