@@ -87,6 +87,40 @@
  * mems_allowed lies within its cgroup's cpuset.mems: a page outside
  * cpuset.mems with stale mems_allowed is cpuset's problem, not mpol's.
  *
+ * Migration (mpol.migrate; left out on a kernel without it).  S runs
+ * with "on 32M", w0 inherits it, w1 has "on" (64M), w3 "on 16M", w2
+ * "off", the churn cgroups cK and cK/d random settings; one more
+ * writer per cgroup (S, w0..w3) flips mpol.migrate through a menu that
+ * keeps that character (on with other rates, "pass", now and then "off";
+ * w2 only "off" and "pass", so its effective value stays "off"), with a
+ * pause of MIG_PAUSE_US.  Every policy, weight, sysfs weight write and
+ * move then also starts, retargets or ends passes that move resident
+ * pages.  How the node checks stay exact with pages moving: a pass moves
+ * a page to where a fault of the task would put it at that moment (the
+ * node of nodes(policy, mems) for the policy and mems_allowed the pass
+ * read), which is a node of the same union over the menu and both mems
+ * sets; a pass of a cgroup a worker just joined moves its pages to that
+ * cgroup's nodes, within what a window overlapping the move allows; and
+ * a pass never touches a worker once it left (it checks membership at
+ * each batch, and a batch holds mmap_lock, which the worker's next mmap
+ * waits for).  So every sampled page, the sweepers' long-lived pages (w3
+ * migrates: reclaim, swap and migration on the same pages) included, is
+ * still checked against the allowed set of the moment.  What is not
+ * node-checked: each worker thread also keeps a long-lived region
+ * (RES_SMALL of 4 KiB pages and a huge page) whose stamps it verifies
+ * every round: its pages were faulted in whichever cgroup the worker was
+ * in then, and a move into a cgroup without migration leaves them there,
+ * so any node of any cgroup's allowed set would do (the check would say
+ * nothing).  Its contents are checked, and it is the memory the passes
+ * of w0 and w1 have to move.  A thread reads the mpol.stat of S, w0..w3
+ * throughout and checks every read (invariants, no counter going back);
+ * the churner checks the mpol.stat of its cgroups before removing them.
+ * At the end the writers stop (the workers and sweepers go on), w0, w1,
+ * w3 get one more policy and a "pass" each, which must complete; then
+ * the workers stop, every pass must end within END_WAIT_S, mpol.migrate
+ * and .effective must match the last writes, S (no member processes)
+ * must have scanned nothing, and w0, w1 and w3 must have moved pages.
+ *
  * At the end: every worker, sweeper and short-lived task exited 0, no
  * OOM kill, every control write succeeded, and each cgroup's mpol.policy,
  * mpol.weights, their .effective files and cpuset.mems are what the last
@@ -129,9 +163,24 @@
 #define MAX_VIOL	16
 #define MAX_ERRS	16
 #define S_PATH		MPOLT_CGROOT "/mpol_stress"
+#define RES_SMALL	256		/* 4 KiB pages of a resident region */
+#define RES_RESTAMP	8		/* rounds per new stamps */
+#define MIG_PAUSE_US	2000		/* between mpol.migrate writes */
+#define CALM_WAIT_S	120		/* the last passes, at most */
+#define END_WAIT_S	15		/* passes end after the workers did */
 
 /* Policies of a menu */
 enum { P_INH, P_LOCAL, P_EVERY, P_NODES };
+
+/* mpol.migrate values of a menu */
+enum { MG_INH, MG_OFF, MG_ON, MG_PASS };
+
+struct mig {
+	int kind;
+	const char *write;	/* what is written */
+	const char *show;	/* what mpol.migrate shows after it */
+	uint64_t rate;		/* of MG_ON, 0 for the default */
+};
 
 struct pol {
 	int kind;
@@ -155,6 +204,11 @@ struct group {
 	int last_pol;		/* index into menu, -1: none yet (inherit) */
 	unsigned int w[MPOLT_MAXNODE];
 	uint64_t last_mems;
+	/* mpol.migrate: its menu (the first entry is set at setup) */
+	const struct mig *mig;
+	int nr_mig, last_mig;
+	int calm_pol;		/* the policy of the end, -1: none */
+	struct migstat stat;	/* the stat reader's last read */
 };
 
 /* One worker process, shared with the mover */
@@ -227,6 +281,13 @@ struct shared {
 	long sweep_checked, sweep_unknown, sweep_viol, sweep_bad;
 	long sweep_thp, sweep_thp_huge, sweep_thp_split;
 	char sweep_msg[192];	/* the first bad stamp */
+	/* migration */
+	long mig_writes, pass_writes;
+	long stat_reads, stat_bad;	/* mpol.stat reads, broken ones */
+	char stat_msg[256];
+	long res_verified, res_bad;	/* workers' resident pages */
+	char res_msg[160];
+	int calm;		/* the writers stop, the workers go on */
 	long nrec;		/* entries of viol[] used (of both kinds) */
 	struct viol viol[MAX_VIOL];
 	char errmsg[MAX_ERRS][160];
@@ -242,6 +303,7 @@ static unsigned int global_w[MPOLT_MAXNODE], global_orig[MPOLT_MAXNODE];
 static uint64_t seed = 0x5354524553ULL;
 static bool sabotage;
 static long pause_us;
+static bool has_migrate;	/* the kernel has mpol.migrate */
 
 #define inc(field)	__atomic_add_fetch(&sh->field, 1, __ATOMIC_RELAXED)
 #define add(field, n)	__atomic_add_fetch(&sh->field, (n), __ATOMIC_RELAXED)
@@ -317,6 +379,33 @@ static bool is_thp(void *addr)
 static bool stopped(void)
 {
 	return __atomic_load_n(&sh->stop, __ATOMIC_RELAXED);
+}
+
+/* The writers, the mover and the churner stop here; workers go on */
+static bool calmed(void)
+{
+	return stopped() || __atomic_load_n(&sh->calm, __ATOMIC_RELAXED);
+}
+
+/*
+ * Read the mpol.stat of @path into @st and check it against the
+ * invariants and, if @last, against the previous read; a bad one counts
+ * in stat_bad (the first is kept).  False if unreadable.
+ */
+static bool stat_check(const char *path, struct migstat *st,
+		       const struct migstat *last)
+{
+	bool readable, ok;
+	char why[160];
+
+	inc(stat_reads);
+	readable = !migstat_read(path, st, why, sizeof(why));
+	ok = readable && migstat_ok(st, why, sizeof(why)) &&
+	     (!last || migstat_monotonic(last, st, why, sizeof(why)));
+	if (!ok && inc(stat_bad) == 1)
+		snprintf(sh->stat_msg, sizeof(sh->stat_msg), "%.60s: %s",
+			 path + strlen(MPOLT_CGROOT), why);
+	return readable;
 }
 
 /* --- allowed nodes ------------------------------------------------------ */
@@ -579,6 +668,88 @@ struct wthread {
 	uint64_t rng;
 };
 
+/*
+ * A worker thread's long-lived memory, which the passes have to move:
+ * RES_SMALL 4 KiB pages and one huge page (2 MiB aligned, MADV_HUGEPAGE),
+ * each 4 KiB page stamped with its key and generation at both ends.
+ */
+struct resident {
+	char *raw, *huge, *small;
+	uint64_t key;
+	long gen;
+};
+
+#define RES_PAGES	(RES_SMALL + HPAGE / PAGE)
+
+static uint64_t *res_page(struct resident *r, long i)
+{
+	return (uint64_t *)(i < (long)(HPAGE / PAGE) ? r->huge + i * PAGE :
+			    r->small + (i - HPAGE / PAGE) * PAGE);
+}
+
+static void res_stamp(struct resident *r)
+{
+	long i;
+
+	for (i = 0; i < (long)RES_PAGES; i++) {
+		uint64_t *p = res_page(r, i), key = r->key ^ i;
+
+		p[0] = key;
+		p[1] = r->gen;
+		p[PAGE / 8 - 1] = ~(key ^ r->gen);
+	}
+}
+
+static bool res_setup(struct resident *r, uint64_t key)
+{
+	size_t len = 2 * HPAGE + RES_SMALL * PAGE;
+
+	r->raw = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (r->raw == MAP_FAILED)
+		return false;
+	r->huge = (char *)(((uintptr_t)r->raw + HPAGE - 1) & ~(HPAGE - 1));
+	r->small = r->huge + HPAGE;
+	madvise(r->huge, HPAGE, MADV_HUGEPAGE);
+	madvise(r->small, RES_SMALL * PAGE, MADV_NOHUGEPAGE);
+	r->key = key;
+	r->gen = 0;
+	res_stamp(r);
+	return true;
+}
+
+/* Verify every stamp; every RES_RESTAMP rounds stamp a new generation */
+static void res_round(struct resident *r, int who, uint64_t round)
+{
+	long i, bad = 0;
+
+	for (i = 0; i < (long)RES_PAGES; i++) {
+		uint64_t *p = res_page(r, i), key = r->key ^ i;
+
+		if (p[0] == key && p[1] == (uint64_t)r->gen &&
+		    p[PAGE / 8 - 1] == ~(key ^ r->gen))
+			continue;
+		if (!bad++ && inc(res_bad) == 1)
+			snprintf(sh->res_msg, sizeof(sh->res_msg),
+				 "worker thread %d page %ld: %016llx %llu %016llx, expected %016llx %ld",
+				 who, i, (unsigned long long)p[0],
+				 (unsigned long long)p[1],
+				 (unsigned long long)p[PAGE / 8 - 1],
+				 (unsigned long long)key, r->gen);
+	}
+	if (bad > 1)
+		add(res_bad, bad - 1);
+	add(res_verified, RES_PAGES - bad);
+	if (!(round % RES_RESTAMP)) {
+		r->gen++;
+		res_stamp(r);
+	}
+}
+
+static int wt_who(const struct wthread *wt)
+{
+	return wt->w * NR_THREADS + wt->t;
+}
 
 /* Start of a sample window of worker thread @wt */
 static void window_start(struct wthread *wt)
@@ -644,22 +815,31 @@ static void check_mems(struct wthread *wt)
 static void *worker_thread(void *arg)
 {
 	struct wthread *wt = arg;
+	int who = wt_who(wt);
+	struct resident res;
 	uint64_t iter = 0;
 
 	setpriority(PRIO_PROCESS, gettid(), 5);
+	if (!res_setup(&res, 0x5245534944000000ULL ^ ((uint64_t)who << 32))) {
+		error("worker %d thread %d: mmap: %s", wt->w, wt->t,
+		      strerror(errno));
+		return (void *)1;
+	}
 	while (!stopped()) {
 		bool thp = rn(&wt->rng, 3) == 0;
 
+		res_round(&res, who, iter);
 		window_start(wt);
-		if (!sample(thp, wt->w * NR_THREADS + wt->t, worker_allowed,
-			    wt, ((uint64_t)wt->w << 48) ^ (iter++ << 8) ^
-			    wt->t)) {
+		if (!sample(thp, who, worker_allowed, wt,
+			    ((uint64_t)wt->w << 48) ^ (iter++ << 8) ^ wt->t)) {
 			error("worker %d thread %d: mmap/move_pages: %s",
 			      wt->w, wt->t, strerror(errno));
 			return (void *)1;
 		}
 		check_mems(wt);
 	}
+	res_round(&res, who, 1);
+	munmap(res.raw, 2 * HPAGE + RES_SMALL * PAGE);
 	return NULL;
 }
 
@@ -889,7 +1069,7 @@ static void *policy_writer(void *arg)
 	char buf[128];
 
 	setpriority(PRIO_PROCESS, gettid(), 5);
-	while (!stopped()) {
+	while (!calmed()) {
 		int i = rn(&rng, g->nr_menu);
 
 		pol_write_text(&g->menu[i], buf, sizeof(buf));
@@ -911,7 +1091,7 @@ static void *weights_writer(void *arg)
 	char buf[64];
 
 	setpriority(PRIO_PROCESS, gettid(), 5);
-	while (!stopped()) {
+	while (!calmed()) {
 		int nid[2], k, lines = rn(&rng, 4) ? 1 : 2;
 		unsigned int w[2];
 		size_t off = 0;
@@ -939,13 +1119,34 @@ static void *weights_writer(void *arg)
 	return NULL;
 }
 
+/* mpol.migrate from the cgroup's menu, MIG_PAUSE_US apart */
+static void *migrate_writer(void *arg)
+{
+	struct group *g = arg;
+	uint64_t rng = seed ^ ((uintptr_t)g << 2);
+
+	setpriority(PRIO_PROCESS, gettid(), 5);
+	while (!calmed()) {
+		int i = rn(&rng, g->nr_mig);
+
+		if (ctl_write(g->path, "mpol.migrate", g->mig[i].write) &&
+		    g->mig[i].kind != MG_PASS)
+			g->last_mig = i;
+		inc(mig_writes);
+		if (g->mig[i].kind == MG_PASS)
+			inc(pass_writes);
+		usleep(MIG_PAUSE_US);
+	}
+	return NULL;
+}
+
 static void *cpuset_writer(void *arg)
 {
 	char list[128];
 	int i = 0;
 
 	(void)arg;
-	while (!stopped()) {
+	while (!calmed()) {
 		struct group *g = &G[i++ % NR_GROUPS];
 		uint64_t m = g->last_mems == g->big ? g->small : g->big;
 		long t0 = now_us();
@@ -965,7 +1166,7 @@ static void *sysfs_writer(void *arg)
 	char path[128], buf[16];
 
 	(void)arg;
-	while (!stopped()) {
+	while (!calmed()) {
 		int k = rn(&rng, 4), nid = __builtin_ctzll(node[k]);
 		unsigned int w = 1 + rn(&rng, 255);
 		ssize_t ret;
@@ -991,7 +1192,7 @@ static void *mover(void *arg)
 	int t;
 
 	(void)arg;
-	while (!stopped()) {
+	while (!calmed()) {
 		struct wproc *wp = &sh->w[rn(&rng, NR_WORKERS)];
 		int to = (wp->cur + 1 + rn(&rng, NR_WGROUPS - 1)) % NR_WGROUPS;
 		ssize_t ret;
@@ -1082,13 +1283,26 @@ static int churn_task(struct churn_cfg *cfg, int rfd)
 	return 0;
 }
 
+/* Migration in cK and cK/d: inherited (from S), off or on */
+static void churn_migrate(uint64_t *rng, const char *cpath, const char *dpath)
+{
+	static const char * const cmig[] = { NULL, "off", "on", "on 4M" };
+	static const char * const dmig[] = { NULL, NULL, "on 8M", "off" };
+	const char *c = cmig[rn(rng, 4)], *d = dmig[rn(rng, 4)];
+
+	if (c && ctl_write(cpath, "mpol.migrate", c))
+		inc(mig_writes);
+	if (d && ctl_write(dpath, "mpol.migrate", d))
+		inc(mig_writes);
+}
+
 static int churn_main(void)
 {
 	uint64_t rng = seed ^ 0x636875726e;
 	char cpath[160], dpath[192], buf[256];
 	long k = 0;
 
-	while (!stopped()) {
+	while (!calmed()) {
 		struct churn_cfg cfg;
 		char show[128], eff[128];
 		int pfd[2], status;
@@ -1121,6 +1335,8 @@ static int churn_main(void)
 			 node[rn(&rng, 4)]), 1 + rn(&rng, 255));
 		ctl_write(dpath, "mpol.weights", buf);
 		inc(weight_writes);
+		if (has_migrate)
+			churn_migrate(&rng, cpath, dpath);
 
 		/* d's effective policy, unless it comes from S (changing) */
 		if (cfg.pd.kind != P_INH || cfg.pc.kind != P_INH) {
@@ -1156,6 +1372,12 @@ static int churn_main(void)
 			}
 			close(pfd[1]);
 		}
+		if (has_migrate) {
+			struct migstat st;
+
+			stat_check(dpath, &st, NULL);
+			stat_check(cpath, &st, NULL);
+		}
 		if (rmdir_cg(dpath))
 			inc(rmdirs);
 		if (rmdir_cg(cpath))
@@ -1180,6 +1402,59 @@ static void read_global(unsigned int *w)
 			bail("cannot read %s", path);
 		w[nid] = atoi(buf);
 	}
+}
+
+/*
+ * The mpol.migrate menus: the first entry is set at setup and again at
+ * the end; some values are written in another form than they show in.
+ */
+static const struct mig mig_s[] = {
+	{ MG_ON, "on 32M", "on 32M", 32 << 20 },
+	{ MG_ON, "on 32M", "on 32M", 32 << 20 },
+	{ MG_ON, "on 16384K", "on 16M", 16 << 20 },
+	{ MG_ON, "on", "on", 0 },
+	{ MG_PASS, "pass", NULL, 0 },
+	{ MG_OFF, "off", "off", 0 },
+};
+
+static const struct mig mig_w0[] = {
+	{ MG_INH, "inherit", "inherit", 0 },
+	{ MG_INH, "inherit", "inherit", 0 },
+	{ MG_INH, "inherit", "inherit", 0 },
+	{ MG_PASS, "pass", NULL, 0 },
+	{ MG_ON, "on 49152K", "on 48M", 48 << 20 },
+};
+
+static const struct mig mig_w1[] = {
+	{ MG_ON, "on", "on", 0 },
+	{ MG_ON, "on", "on", 0 },
+	{ MG_ON, "on 64M", "on 64M", 64 << 20 },
+	{ MG_ON, "on 1073741824", "on 1G", 1 << 30 },
+	{ MG_PASS, "pass", NULL, 0 },
+	{ MG_OFF, "off", "off", 0 },
+};
+
+/* w2 never migrates but for explicit passes */
+static const struct mig mig_w2[] = {
+	{ MG_OFF, "off", "off", 0 },
+	{ MG_PASS, "pass", NULL, 0 },
+};
+
+static const struct mig mig_w3[] = {
+	{ MG_ON, "on 16M", "on 16M", 16 << 20 },
+	{ MG_ON, "on 16M", "on 16M", 16 << 20 },
+	{ MG_ON, "on 8192K", "on 8M", 8 << 20 },
+	{ MG_ON, "on", "on", 0 },
+	{ MG_PASS, "pass", NULL, 0 },
+	{ MG_OFF, "off", "off", 0 },
+};
+
+static void mig_menu(struct group *g, const struct mig *m, int nr,
+		     int calm_pol)
+{
+	g->mig = m;
+	g->nr_mig = nr;
+	g->calm_pol = calm_pol;
 }
 
 static void setup_groups(void)
@@ -1239,6 +1514,13 @@ static void setup_groups(void)
 	menu_add(&G[W3], P_NODES, "preferred", C, false);
 	menu_add(&G[W3], P_NODES, "preferred-many", C | D, false);
 	menu_add(&G[W3], P_NODES, "weighted-interleave", B | C | D, false);
+
+	/* and the policies of the end: menu entries that move pages */
+	mig_menu(&S, mig_s, ARRAY_SIZE(mig_s), -1);
+	mig_menu(&G[0], mig_w0, ARRAY_SIZE(mig_w0), 1);	/* bind:A */
+	mig_menu(&G[1], mig_w1, ARRAY_SIZE(mig_w1), 0);	/* bind:D */
+	mig_menu(&G[2], mig_w2, ARRAY_SIZE(mig_w2), -1);
+	mig_menu(&G[W3], mig_w3, ARRAY_SIZE(mig_w3), 2);	/* bind:D */
 
 	S.last_pol = -1;
 	S.last_mems = all4;
@@ -1403,6 +1685,58 @@ static bool final_mems(void)
 	return ok;
 }
 
+/* The migration rate in force in @g, 0 for off */
+static uint64_t mig_rate(const struct group *g)
+{
+	const struct mig *m = &g->mig[g->last_mig];
+
+	if (m->kind == MG_OFF)
+		return 0;
+	if (m->kind == MG_ON)
+		return m->rate ?: MIGRATE_RATE_DEFAULT;
+	return g->parent ? mig_rate(g->parent) : 0;	/* the root's: off */
+}
+
+static bool final_migrate(void)
+{
+	bool ok = expect_file(MPOLT_CGROOT, "mpol.migrate.effective", "off\n");
+	char want[64], rate[32];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(every_group); i++) {
+		const struct group *g = every_group[i];
+
+		snprintf(want, sizeof(want), "%s\n", g->mig[g->last_mig].show);
+		ok &= expect_file(g->path, "mpol.migrate", want);
+		if (mig_rate(g))
+			snprintf(want, sizeof(want), "on %s\n",
+				 fmt_rate(mig_rate(g), rate, sizeof(rate)));
+		else
+			snprintf(want, sizeof(want), "off\n");
+		ok &= expect_file(g->path, "mpol.migrate.effective", want);
+	}
+	return ok;
+}
+
+/* Every read of mpol.stat of S, w0..w3 is checked, as fast as 5 ms apart */
+static void *stat_reader(void *arg)
+{
+	struct migstat st;
+	size_t i;
+
+	(void)arg;
+	while (!calmed()) {
+		for (i = 0; i < ARRAY_SIZE(every_group); i++) {
+			struct group *g = every_group[i];
+
+			if (stat_check(g->path, &st, &g->stat))
+				g->stat = st;
+		}
+		usleep(5000);
+	}
+	return NULL;
+}
+
 /* --- main: setup, run, report ------------------------------------------ */
 
 /* What main() starts and the report needs */
@@ -1417,11 +1751,16 @@ struct run {
 	long secs;
 	long oom0;			/* vmstat oom_kill before the run */
 	pid_t workers[NR_WORKERS], sweepers[NR_SWEEPERS], churner;
-	pthread_t tid[2 * (NR_GROUPS + 1) + 3];
+	pthread_t tid[3 * (NR_GROUPS + 1) + 4];
 	int nt;
 	int bad_exit;			/* processes that did not exit 0 */
 	struct pressure p0, p1;		/* before and after the run */
 	struct timespec t0, t1;
+	/* migration: the end of the run */
+	bool calm_done;			/* w0, w1, w3 completed a pass */
+	double calm_secs;
+	bool ended;			/* no pass left after the workers */
+	double end_secs;
 };
 
 /* The options; false for a bad one. */
@@ -1537,6 +1876,13 @@ static void setup_cgroups(void)
 	if (swap_kb < (long)(2 * NR_SWEEPERS * W3_TOUCH) << 10)
 		bail("w3 needs swap: SwapFree %ld kB", swap_kb);
 	ctl_write_must(W3_PATH, "memory.max", W3_MAX);
+	/* migration: S "on 32M", w0 inherits it, w1 "on", w2 off, w3 16M */
+	for (g = -1; has_migrate && g < NR_GROUPS; g++) {
+		struct group *gr = g < 0 ? &S : &G[g];
+
+		ctl_write_must(gr->path, "mpol.migrate", gr->mig[0].write);
+		gr->last_mig = 0;
+	}
 	/*
 	 * Start from a policy of each menu: the default "inherit" of a new
 	 * cgroup (S: the root's "local") is not in w0's and w1's menus.
@@ -1614,6 +1960,106 @@ static void start(struct run *r)
 	pthread_create(&r->tid[r->nt++], NULL, cpuset_writer, NULL);
 	pthread_create(&r->tid[r->nt++], NULL, sysfs_writer, NULL);
 	pthread_create(&r->tid[r->nt++], NULL, mover, NULL);
+	if (!has_migrate)
+		return;
+	pthread_create(&r->tid[r->nt++], NULL, migrate_writer, &S);
+	for (g = 0; g < NR_GROUPS; g++)
+		pthread_create(&r->tid[r->nt++], NULL, migrate_writer, &G[g]);
+	pthread_create(&r->tid[r->nt++], NULL, stat_reader, NULL);
+}
+
+/* The threads started so far end (they watch calmed() or stopped()) */
+static void join_threads(struct run *r)
+{
+	int i;
+
+	for (i = 0; i < r->nt; i++)
+		pthread_join(r->tid[i], NULL);
+	r->nt = 0;
+}
+
+/* The cgroups whose members migrate: w0 (S's "on 32M"), w1, w3 */
+static struct group *mig_groups[] = { &G[0], &G[1], &G[W3] };
+
+/* Read @g's mpol.stat into g->stat, checked; false if unreadable */
+static bool group_stat(struct group *g)
+{
+	struct migstat st;
+
+	if (!stat_check(g->path, &st, &g->stat))
+		return false;
+	g->stat = st;
+	return true;
+}
+
+/*
+ * The end of a run with migration: the writers stop, the workers and
+ * sweepers go on.  Every cgroup gets the first entry of its mpol.migrate
+ * menu again, w0, w1 and w3 a policy that moves pages (calm_pol) and a
+ * "pass"; each of them must then complete a pass within CALM_WAIT_S.
+ */
+static void calm_down(struct run *r)
+{
+	struct migstat before[ARRAY_SIZE(mig_groups)];
+	long t0 = now_us();
+	char buf[128];
+	size_t i;
+	bool all;
+
+	__atomic_store_n(&sh->calm, 1, __ATOMIC_RELAXED);
+	join_threads(r);
+	for (i = 0; i < ARRAY_SIZE(every_group); i++) {
+		struct group *g = every_group[i];
+
+		if (ctl_write(g->path, "mpol.migrate", g->mig[0].write))
+			g->last_mig = 0;
+		inc(mig_writes);
+		if (g->calm_pol < 0)
+			continue;
+		pol_write_text(&g->menu[g->calm_pol], buf, sizeof(buf));
+		if (ctl_write(g->path, "mpol.policy", buf))
+			g->last_pol = g->calm_pol;
+		inc(policy_writes);
+	}
+	for (i = 0; i < ARRAY_SIZE(mig_groups); i++) {
+		group_stat(mig_groups[i]);
+		before[i] = mig_groups[i]->stat;
+		ctl_write(mig_groups[i]->path, "mpol.migrate", "pass");
+		inc(mig_writes);
+		inc(pass_writes);
+	}
+	do {
+		usleep(20000);
+		all = true;
+		for (i = 0; i < ARRAY_SIZE(mig_groups); i++) {
+			struct group *g = mig_groups[i];
+
+			all &= group_stat(g) && !g->stat.v[MGS_ACTIVE] &&
+			       g->stat.v[MGS_COMPLETED] >
+			       before[i].v[MGS_COMPLETED];
+		}
+	} while (!all && now_us() - t0 < CALM_WAIT_S * 1000000L);
+	r->calm_done = all;
+	r->calm_secs = (now_us() - t0) / 1e6;
+}
+
+/* With the workers and sweepers gone, every pass must end (END_WAIT_S). */
+static void passes_end(struct run *r)
+{
+	long t0 = now_us();
+	size_t i;
+	bool all;
+
+	do {
+		all = true;
+		for (i = 0; i < ARRAY_SIZE(every_group); i++)
+			all &= group_stat(every_group[i]) &&
+			       !every_group[i]->stat.v[MGS_ACTIVE];
+		if (!all)
+			usleep(20000);
+	} while (!all && now_us() - t0 < END_WAIT_S * 1000000L);
+	r->ended = all;
+	r->end_secs = (now_us() - t0) / 1e6;
 }
 
 /* Let it run for r->secs, then stop and reap everything. */
@@ -1627,9 +2073,10 @@ static void run_and_stop(struct run *r)
 			diag("%d s: %ld pages checked, %ld policy writes", i,
 			     sh->checked, sh->policy_writes);
 	}
+	if (has_migrate)
+		calm_down(r);
 	sh->stop = 1;
-	for (i = 0; i < r->nt; i++)
-		pthread_join(r->tid[i], NULL);
+	join_threads(r);
 	for (i = 0; i < NR_WORKERS + NR_SWEEPERS + 1; i++) {
 		bool sweeper = i >= NR_WORKERS && i < NR_WORKERS + NR_SWEEPERS;
 		pid_t pid = i < NR_WORKERS ? r->workers[i] : sweeper ?
@@ -1647,6 +2094,8 @@ static void run_and_stop(struct run *r)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &r->t1);
 	pressure_read(&r->p1);
+	if (has_migrate)
+		passes_end(r);
 }
 
 /* The misplaced pages, and the moves of the first one's worker. */
@@ -1707,6 +2156,57 @@ static void report_pressure(const struct run *r)
 	    b->oom_kill - a->oom_kill);
 }
 
+/*
+ * The results of migration: every mpol.stat read consistent, the
+ * workers' long-lived pages intact, the passes of the end completed and
+ * every pass ended after the workers, the final counts, mpol.migrate.
+ */
+static void report_migration(const struct run *r)
+{
+	long long moved[ARRAY_SIZE(mig_groups)];
+	char buf[320], why[160];
+	bool ok = true, all_moved = true;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(every_group); i++) {
+		struct group *g = every_group[i];
+
+		ok &= group_stat(g);
+		if (!migstat_ok(&g->stat, why, sizeof(why))) {
+			diag("%s: %s", *g->name ? g->name : "S", why);
+			ok = false;
+		}
+		diag("%s: %s", *g->name ? g->name : "S",
+		     migstat_fmt(&g->stat, buf, sizeof(buf)));
+	}
+	if (sh->stat_bad)
+		diag("%s", sh->stat_msg);
+	tap(!sh->stat_bad && sh->stat_reads > 0,
+	    "mpol.stat of S, w0..w3 (throughout) and of the churn cgroups (before rmdir): every read consistent, no counter going back (%ld reads, %ld bad)",
+	    sh->stat_reads, sh->stat_bad);
+	if (sh->res_bad)
+		diag("%s", sh->res_msg);
+	tap(!sh->res_bad && sh->res_verified > 0,
+	    "workers' long-lived pages intact while passes, moves and cpuset.mems move them (%ld verified, %ld bad)",
+	    sh->res_verified, sh->res_bad);
+	tap(r->calm_done,
+	    "writers stopped: w0, w1 and w3 each complete a pass after a last policy and \"pass\" (%.1f s)",
+	    r->calm_secs);
+	tap(r->ended,
+	    "workers stopped: no pass runs in S, w0..w3 within %d s (%.1f s)",
+	    END_WAIT_S, r->end_secs);
+	tap(ok, "final mpol.stat of S, w0..w3: scanned = placed + moved + skipped + failed, skipped = policy + shared + pinned, started = completed + aborted + active");
+	for (i = 0; i < ARRAY_SIZE(mig_groups); i++) {
+		moved[i] = mig_groups[i]->stat.v[MGS_MOVED];
+		all_moved &= moved[i] > 0;
+	}
+	tap(all_moved && !S.stat.v[MGS_SCANNED],
+	    "migrate_moved w0 %lld, w1 %lld, w3 %lld (> 0); S, without member processes, scanned %lld (0)",
+	    moved[0], moved[1], moved[2], S.stat.v[MGS_SCANNED]);
+	tap(final_migrate(),
+	    "final mpol.migrate and mpol.migrate.effective match the last writes");
+}
+
 /* The TAP results of the run. */
 static void report_results(const struct run *r)
 {
@@ -1743,6 +2243,10 @@ static void report_results(const struct run *r)
 	    "mpol.events: S fallback %ld >= S local + children %ld; w2 fallback %ld > 0",
 	    ev_s, ev_sum, ev_w2);
 	report_pressure(r);
+	if (has_migrate)
+		report_migration(r);
+	else
+		tap_skip("kernel without mpol.migrate", "migration during the run");
 }
 
 /* The operation counts and latencies ("# ops: ..."). */
@@ -1762,6 +2266,10 @@ static void report_ops(const struct run *r)
 	     sh->sweep_passes, sh->sweep_verified, sh->sweep_swapped,
 	     sh->sweep_checked, sh->sweep_unknown, sh->sweep_thp,
 	     sh->sweep_thp_huge, sh->sweep_thp_split);
+	if (has_migrate)
+		diag("ops: mpol.migrate writes=%ld (pass %ld), mpol.stat reads=%ld, resident pages verified=%ld",
+		     sh->mig_writes, sh->pass_writes, sh->stat_reads,
+		     sh->res_verified);
 	diag("ops: w3 pressure: memory.events max=%ld oom=%ld oom_kill=%ld; memory.stat pgsteal=%ld pgmajfault=%ld workingset_refault_anon=%ld; vmstat pswpout=%ld pswpin=%ld; memory.peak %ld KiB, memory.swap.peak %ld KiB",
 	     r->p1.max - r->p0.max, r->p1.oom - r->p0.oom,
 	     r->p1.oom_kill - r->p0.oom_kill, r->p1.steal - r->p0.steal,
@@ -1792,6 +2300,9 @@ int main(int argc, char **argv)
 	}
 	if (!setup_nodes(&r))
 		return 0;
+	has_migrate = !access(MPOLT_CGROOT "/mpol.migrate.effective", F_OK);
+	if (!has_migrate)
+		diag("kernel without mpol.migrate: no migration");
 	setup_cgroups();
 	start(&r);
 	run_and_stop(&r);
