@@ -461,7 +461,7 @@ static inline int migstat_read(const char *cg, struct migstat *st,
 	snprintf(path, sizeof(path), "%s/mpol.stat", cg);
 	ret = read_file(path, buf, sizeof(buf));
 	if (ret < 0) {
-		snprintf(why, len, "reading %.128s: %s", path,
+		snprintf(why, len, "reading %s/mpol.stat: %s", cg,
 			 strerror(-ret));
 		return ret;
 	}
@@ -472,28 +472,28 @@ static inline int migstat_read(const char *cg, struct migstat *st,
 		if (strncmp(line, "migrate_", 8))
 			continue;
 		if (k == NR_MIGSTAT) {
-			snprintf(why, len, "%.128s: extra line \"%.60s\"", path,
-				 line);
+			snprintf(why, len, "%s/mpol.stat: extra line \"%s\"",
+				 cg, line);
 			return -EPROTO;
 		}
 		klen = strlen(migstat_keys[k]);
 		if (strncmp(line, migstat_keys[k], klen) ||
 		    line[klen] != ' ' || line[klen + 1] < '0' ||
 		    line[klen + 1] > '9') {
-			snprintf(why, len, "%.128s: line \"%.60s\" where %s N was expected",
-				 path, line, migstat_keys[k]);
+			snprintf(why, len, "%s/mpol.stat: line \"%s\" where %s N was expected",
+				 cg, line, migstat_keys[k]);
 			return -EPROTO;
 		}
 		st->v[k] = strtoll(line + klen + 1, &end, 10);
 		if (*end) {
-			snprintf(why, len, "%.128s: line \"%.60s\"", path,
+			snprintf(why, len, "%s/mpol.stat: line \"%s\"", cg,
 				 line);
 			return -EPROTO;
 		}
 		k++;
 	}
 	if (k < NR_MIGSTAT) {
-		snprintf(why, len, "%.128s: no %s line", path,
+		snprintf(why, len, "%s/mpol.stat: no %s line", cg,
 			 migstat_keys[k]);
 		return -EPROTO;
 	}
@@ -503,7 +503,8 @@ static inline int migstat_read(const char *cg, struct migstat *st,
 /*
  * The invariants of one snapshot: every page examined has one outcome,
  * the skipped pages are the sum of their reasons, every pass started has
- * completed, was aborted or is the one running.  False (and *@why) if
+ * completed, was aborted or is active (0 to 2: one running and one queued
+ * behind it; a pass counts as started once queued).  False (and *@why) if
  * one does not hold.
  */
 static inline bool migstat_ok(const struct migstat *st, char *why,
@@ -525,9 +526,9 @@ static inline bool migstat_ok(const struct migstat *st, char *why,
 			 v[MGS_SKIPPED_SHARED], v[MGS_SKIPPED_PINNED]);
 		return false;
 	}
-	if (v[MGS_ACTIVE] < 0 || v[MGS_ACTIVE] > 1 ||
+	if (v[MGS_ACTIVE] < 0 || v[MGS_ACTIVE] > 2 ||
 	    v[MGS_STARTED] != v[MGS_COMPLETED] + v[MGS_ABORTED] + v[MGS_ACTIVE]) {
-		snprintf(why, len, "started %lld != completed %lld + aborted %lld + active %lld (0 or 1)",
+		snprintf(why, len, "started %lld != completed %lld + aborted %lld + active %lld (0 to 2)",
 			 v[MGS_STARTED], v[MGS_COMPLETED], v[MGS_ABORTED],
 			 v[MGS_ACTIVE]);
 		return false;
