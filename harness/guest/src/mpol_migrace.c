@@ -44,6 +44,8 @@
  *             cgroup has memory.swap.max 0: with FULL at its watermark,
  *             kswapd would otherwise swap out the member's pages there
  *
+ * The pass a change starts is counted (migrate_passes_started, and
+ * migrate_active 1 or 2) before the write that makes the change returns.
  * In every case the pages' contents are checked after the race, every
  * read of mpol.stat is checked (invariants, no counter going back), and
  * the case ends with the kernel log since its start free of bug reports
@@ -552,6 +554,12 @@ static bool start_pass(struct ctx *x, struct mcg *c, struct member *m,
 	*t0 = nt_now();
 	if (nt_cg_set(c->path, "mpol.policy", policy))
 		return tap(false, "%s: %s", x->name, policy);
+	/* counted (queued) before the write returns */
+	if (!mstat(c) || delta(c, before, MGS_STARTED) != 1 ||
+	    !c->st.v[MGS_ACTIVE])
+		return tap(false, "%s: the pass is counted when the write returns (started +%lld, active %lld)",
+			   x->name, delta(c, before, MGS_STARTED),
+			   c->st.v[MGS_ACTIVE]);
 	if (!wait_moving(c, before, MID_PASS) || !c->st.v[MGS_ACTIVE])
 		return tap(false, "%s: the pass to %s moves %ld pages and still runs (moved +%lld, active %lld)",
 			   x->name, policy, MID_PASS,
