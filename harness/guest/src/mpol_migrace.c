@@ -68,7 +68,7 @@
 #define SLOW_PAGES	2048L		/* pages a second at SLOW_RATE */
 #define FAST_RATE	"on 1G"		/* for the passes after a race */
 #define MID_PASS	1024L		/* pages moved before the race */
-#define RATE_SLACK	1536L		/* a batch per pass, 100 ms credit */
+#define RATE_SLACK	2048L		/* a batch per pass, 100 ms credit, a few more */
 #define PASS_TIMEOUT	180.0		/* s, a whole pass at SLOW_RATE */
 #define END_TIMEOUT	15.0		/* s, a pass after its member left */
 #define HP_WEIGHT	2
