@@ -1301,7 +1301,8 @@ static ssize_t mpolcg_migrate_write(struct kernfs_open_file *of, char *buf,
 		return nbytes;
 	word = strsep(&arg, " \t");
 	if (arg) {
-		arg = skip_spaces(arg);
+		/* only blanks separate the two words, as in mpol.weights */
+		arg += strspn(arg, " \t");
 		if (!*arg || mpolcg_has_space(arg))
 			return -EINVAL;
 	}
