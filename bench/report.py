@@ -250,7 +250,7 @@ def mig_section(run):
         inpass = sum(1 for d in f8c.values() if d.get("inpass") == 1)
         mv = [d["moved_in_run"] * 1e9 / d["run_ns"] for d in f8c.values() if d.get("run_ns")]
         d0 = next(iter(f8c.values()))
-        note = ("the pass (`on` = 64M/s) moved %d pages during a run (%.0f pages/s) of the %d it moves "
+        note = ("the pass (`on` = 32M/s) moved %d pages during a run (%.0f pages/s) of the %d it moves "
                 "(%d MiB faulted on node 0 before each run); run wholly inside the pass in %d of %d reps; "
                 "workload: %d x (mmap 4 MiB, touch, munmap), ns per page"
                 % (med([d["moved_in_run"] for d in f8c.values()]), med(mv) if mv else 0,
@@ -437,7 +437,7 @@ def main():
     L.append("")
     passes = [(k.split(":", 1)[1], v) for k, v in sorted(I.items()) if k.startswith("f5_passes:")]
     if passes or any(k.startswith("policy+migrate/") for k in f5):
-        L.append("policy+migrate: the policy row again after `mpol.migrate` `on` (64M/s) in the four cgroups, so every")
+        L.append("policy+migrate: the policy row again after `mpol.migrate` `on` (32M/s) in the four cgroups, so every")
         L.append("write starts or retargets a pass over the members (bench/migbench.c upd); the writer runs SCHED_FIFO on")
         L.append("CPU 0 with the unbound workqueues confined to CPU 0, so the passes run while it sleeps and the timed")
         L.append("write() is the writer's own path (see Notes).")

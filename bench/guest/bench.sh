@@ -31,7 +31,7 @@ THP_MIB=64	# 32 faults of 2 MiB per rep
 PTMX=200	# 200 x (open + close) of /dev/ptmx per rep
 MIG_MIB=64	# f8a/f8b: 16384 pages on node 0 per rep, moved by each variant
 RATE_MIB=128	# f8d: 16384 of its 32768 pages move (1 s at 64M/s, 4 s at 16M/s)
-CHURN_MIB=128	# f8c: the memory a pass moves (16384 pages: 1 s at 64M/s) ...
+CHURN_MIB=128	# f8c: the memory a pass moves (16384 pages: 2 s at the default 32M/s) ...
 CHURN_CHUNKS=32	# ... while the workload faults 32 x 4 MiB (~0.3 s)
 
 has() { case ",$parts," in *",$1,"*) return 0 ;; esac; return 1; }

@@ -70,7 +70,7 @@ enum mpolcg_mig_mode {
 };
 
 /* Rates of migration, in bytes per second */
-#define MPOLCG_MIG_RATE_DEFAULT	(64ULL << 20)
+#define MPOLCG_MIG_RATE_DEFAULT	(32ULL << 20)
 #define MPOLCG_MIG_RATE_MIN	(4ULL << 10)
 #define MPOLCG_MIG_RATE_MAX	(64ULL << 30)
 /* A pass idle for longer than this does not save up rate for a burst. */

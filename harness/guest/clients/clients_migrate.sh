@@ -68,7 +68,7 @@ check "the root's mpol.migrate.effective is off" test "$(cat $CG/mpol.migrate.ef
 
 rm -f /run/mig-app.out
 check "migrate-service: mig-app.service with mpol.migrate on" recipe migrate-service
-check "migrate-service prints 'on 64M'" test "$(tail -n1 $RECIPE_OUT)" = "on 64M"
+check "migrate-service prints 'on 32M'" test "$(tail -n1 $RECIPE_OUT)" = "on 32M"
 wait_out /run/mig-app.out
 expect_pages "mig-app.service (weighted-interleave:0-1)" "N0=600 N1=600 N2=0 N3=0" "$(cat /run/mig-app.out)"
 pid=$(systemctl show -p MainPID --value mig-app.service)

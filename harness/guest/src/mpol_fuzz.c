@@ -67,7 +67,7 @@
  *  - "pass" changes no file; "pass 1", "off 5", "inherit 1" are EINVAL;
  *  - the value read back is normalized: "inherit", "off", "on" (no rate
  *    given) or "on RATE" with the largest suffix that divides RATE;
- *    mpol.migrate.effective is "off" or "on RATE" ("on" is "on 64M"),
+ *    mpol.migrate.effective is "off" or "on RATE" ("on" is "on 32M"),
  *    the root's "off".
  * mpol.stat is not predictable byte for byte (the passes run
  * asynchronously), so every read of P's, T's and C's is checked instead:

@@ -88,7 +88,7 @@
  * cpuset.mems with stale mems_allowed is cpuset's problem, not mpol's.
  *
  * Migration (mpol.migrate; left out on a kernel without it).  S runs
- * with "on 32M", w0 inherits it, w1 has "on" (64M), w3 "on 16M", w2
+ * with "on 32M", w0 inherits it, w1 has "on" (32M), w3 "on 16M", w2
  * "off", the churn cgroups cK and cK/d random settings; one more
  * writer per cgroup (S, w0..w3) flips mpol.migrate through a menu that
  * keeps that character (on with other rates, "pass", now and then "off";

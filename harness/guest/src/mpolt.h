@@ -403,7 +403,7 @@ static inline bool cg_has_word(const char *path, const char *word)
 
 /* --- mpol.migrate and mpol.stat ------------------------------------------ */
 
-#define MIGRATE_RATE_DEFAULT	(64ULL << 20)	/* "on": 64 MiB/s */
+#define MIGRATE_RATE_DEFAULT	(32ULL << 20)	/* "on": 32 MiB/s */
 #define MIGRATE_RATE_MIN	(4ULL << 10)	/* one page a second */
 #define MIGRATE_RATE_MAX	(64ULL << 30)
 

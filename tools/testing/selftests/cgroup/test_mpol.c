@@ -3938,7 +3938,7 @@ struct mig_value {
 
 static const struct mig_value mig_values[] = {
 	{ "off", "off\n", "off\n" },
-	{ "on", "on\n", "on 64M\n" },
+	{ "on", "on\n", "on 32M\n" },
 	{ "on 64M", "on 64M\n", "on 64M\n" },
 	{ "on 4096", "on 4K\n", "on 4K\n" },
 	{ "on 1G", "on 1G\n", "on 1G\n" },
@@ -3953,7 +3953,7 @@ static const struct mig_value mig_values[] = {
 	{ "on 8M\n", "on 8M\n", "on 8M\n" },		/* as echo writes */
 	{ "off\n", "off\n", "off\n" },
 	{ "inherit\n", "inherit\n", "off\n" },
-	{ "on\n", "on\n", "on 64M\n" },
+	{ "on\n", "on\n", "on 32M\n" },
 	{ "inherit", "inherit\n", "off\n" },
 };
 
@@ -4146,15 +4146,15 @@ static int test_mpol_migrate_parse(const char *root)
 	if (set_migrate(p, "on 8M", "on 8M\n", "on 8M\n") ||
 	    cg_expect(c, "mpol.migrate.effective", "on 8M\n") ||
 	    set_migrate(c, "off", "off\n", "off\n") ||
-	    set_migrate(c, "on", "on\n", "on 64M\n") ||
+	    set_migrate(c, "on", "on\n", "on 32M\n") ||
 	    set_migrate(c, "on 1G", "on 1G\n", "on 1G\n") ||
 	    set_migrate(c, "inherit", "inherit\n", "on 8M\n"))
 		goto cleanup;
 	/* a change in the parent reaches the child that inherits */
 	if (set_migrate(p, "on 16M", "on 16M\n", "on 16M\n") ||
 	    cg_expect(c, "mpol.migrate.effective", "on 16M\n") ||
-	    set_migrate(p, "on", "on\n", "on 64M\n") ||
-	    cg_expect(c, "mpol.migrate.effective", "on 64M\n") ||
+	    set_migrate(p, "on", "on\n", "on 32M\n") ||
+	    cg_expect(c, "mpol.migrate.effective", "on 32M\n") ||
 	    set_migrate(p, "off", "off\n", "off\n") ||
 	    cg_expect(c, "mpol.migrate.effective", "off\n") ||
 	    set_migrate(c, "on 4K", "on 4K\n", "on 4K\n") ||
