@@ -528,18 +528,20 @@ static void mpolcg_migrate_kick(struct mpol_cgroup *cg, bool retarget)
 		wake_up(&cg->mig_wait);
 	}
 	/*
-	 * A queued work item is a started pass, counted before the write
-	 * returns; a kick while one is queued joins it.  The work's css
-	 * reference is dropped when the work function ends.
+	 * Each queueing of the work item is a started pass, counted before
+	 * the write returns; a kick while it is queued joins that pass.
+	 * Under mig_lock, so that the work function, which ends a pass
+	 * under it, cannot end this one before it is counted.  The work's
+	 * css reference is dropped when the work function ends.
 	 */
+	css_get(&cg->css);
 	spin_lock(&cg->mig_lock);
-	if (!work_pending(&cg->mig_work)) {
+	if (queue_work(system_unbound_wq, &cg->mig_work)) {
 		cg->mig.started++;
 		cg->mig.active++;
-	}
-	css_get(&cg->css);
-	if (!queue_work(system_unbound_wq, &cg->mig_work))
+	} else {
 		css_put(&cg->css);
+	}
 	spin_unlock(&cg->mig_lock);
 }
 
@@ -1251,8 +1253,8 @@ static int mpolcg_parse_rate(char *s, u64 *rate)
 			s[len - 1] = '\0';
 		}
 	}
-	/* digits only: no sign, no base prefix */
-	if (!isdigit(*s) || (s[0] == '0' && s[1]))
+	/* digits only, checked before their value: no sign, no base prefix */
+	if (!*s || s[strspn(s, "0123456789")] || (s[0] == '0' && s[1]))
 		return -EINVAL;
 	ret = kstrtoull(s, 10, &val);
 	if (ret)

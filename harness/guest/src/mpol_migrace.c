@@ -36,7 +36,7 @@
  *             cgroup, bind:FULL, mlocked, up to MARGIN_KB above the high
  *             watermark; free memory per node printed before and after)
  *             and the policy turns to "weighted-interleave" over all
- *             nodes with FULL weighted 2: the pass completes,
+ *             nodes with FULL weighted 6: the pass completes,
  *             migrate_failed grows, pages meant for other nodes are on
  *             them and those meant for FULL are on FULL or still on SRC,
  *             no OOM kill (/proc/vmstat oom_kill, memory.events); with
@@ -72,7 +72,7 @@
 #define PASS_TIMEOUT	180.0		/* s, a whole pass at SLOW_RATE */
 #define END_TIMEOUT	15.0		/* s, a pass after its member left */
 #define HP_WEIGHT	2
-#define FULL_WEIGHT	2
+#define FULL_WEIGHT	6	/* 2/3 of the member for FULL: more than its room */
 /* free memory the hog leaves on FULL above its high watermark */
 #define MARGIN_KB	(8L << 10)
 #define MAX_BLOCKS	64
