@@ -4,9 +4,9 @@
 # add "-s SEED" and a count (default 10000 random writes).
 #
 # On the debug kernel (KASAN, lockdep, kmemleak: found by its debugfs
-# file) a write and the reads that check it cost about 100 times more
-# (the 1956 crafted inputs take ~5 minutes): there the crafted inputs and
-# 200 random ones run; the 10000 run on the default kernel.
+# file) a write and the reads that check it cost far more: there the
+# crafted inputs (2780 with mpol.migrate's) and 200 random ones run, 133 s
+# on 2026-12-02; the 10000 random ones run on the default kernel (16 s).
 if [ -z "${FUZZ_ARGS:-}" ] && [ -e /sys/kernel/debug/kmemleak ]; then
 	FUZZ_ARGS=200
 fi
