@@ -941,8 +941,22 @@ static void check_off_hp(const char *when, struct member *m)
 {
 	long count[MPOLT_MAXNODE], other, bad;
 	char got[256];
+	int i;
 
-	other = member_count(m, count, got, sizeof(got));
+	/*
+	 * A page that something else migrates right now (cpuset's hotplug
+	 * work, memory offline retrying) is not present to move_pages for a
+	 * moment: count again until none is in flight, 5 s at most.
+	 */
+	for (i = 0; i < 50; i++) {
+		other = member_count(m, count, got, sizeof(got));
+		if (!other && !count[hp])
+			break;
+		usleep(100 * 1000);
+	}
+	if (i)
+		diag("hotplug: %s: counted %d times (pages in flight)", when,
+		     i + 1);
 	bad = member_verify(m);
 	tap(!count[hp] && !other && !bad,
 	    "hotplug: %s: no page on node %d, none missing, contents intact (%s; %ld changed)",
@@ -1139,8 +1153,24 @@ static pid_t fill_full(const char *cg, int *hold_fd)
 	pid_t pid;
 	char c;
 
-	if (node_zinfo(full, &z))
-		return -1;
+	long prev = -1, i;
+
+	/*
+	 * Room that appears on FULL after the fill would let the pass put
+	 * every page there: drop the page cache kswapd could reclaim, and
+	 * wait for frees still in flight (an mm a pass held when its
+	 * owner exited is freed when the worker lets it go) to settle.
+	 */
+	sync();
+	write_str("/proc/sys/vm/drop_caches", "3");
+	for (i = 0; i < 50; i++) {
+		if (node_zinfo(full, &z))
+			return -1;
+		if (prev >= 0 && labs(z.free - prev) < 256)
+			break;
+		prev = z.free;
+		usleep(200 * 1000);
+	}
 	kb = pages_kb(z.free - z.high) - MARGIN_KB;
 	diag("fullnode: node %d: free %ld kB, low %ld kB, high %ld kB: hog of %ld kB",
 	     full, pages_kb(z.free), pages_kb(z.low), pages_kb(z.high), kb);
