@@ -1,7 +1,7 @@
-# split-controller.py FINAL OUTDIR: derive the three intermediate versions
+# split-controller.py FINAL OUTDIR: derive the four intermediate versions
 # of kernel/cgroup/mpol.c that patches 0002 (policy files: step1.c), 0003
-# (+ weights: step2.c) and 0004 (+ events: step3.c) add, from the final
-# file (the migration patch brings mpol.migrate and mpol.stat).
+# (+ weights: step2.c), 0004 (+ events: step3.c) and 0006 (+ migration:
+# step4.c) add, from the final file (the scope patch brings mpol.scope).
 # Every replacement must match exactly once, so an edit of the final file
 # that the split does not know fails here instead of producing a broken
 # step.  Used by harness/split-controller.sh.
@@ -19,6 +19,92 @@ def cut(start, end, new=''):
     global s
     a = s.index(start); b = s.index(end, a)
     s = s[:a] + new + s[b:]
+
+# ---- step 4: no scope (mpol.scope)
+rep(''' * With mpol.scope "anon", the policy governs only the members' anonymous
+ * private memory (heap, anonymous mmap, private copies of file pages);
+ * their stacks, page cache, shmem and kernel allocations use the system
+ * default.
+''')
+rep(''' * @anon_only: effective mpol.scope is "anon": @pol governs only anonymous
+ *	private user memory
+''')
+rep('''	bool has_weights;
+	bool anon_only;
+	u8 weights[];
+};
+
+/* mpol.scope: own setting */
+enum mpolcg_scope {
+	MPOLCG_SCOPE_INHERIT,
+	MPOLCG_SCOPE_ALL,
+	MPOLCG_SCOPE_ANON,
+};
+''', '''	bool has_weights;
+	u8 weights[];
+};
+''')
+rep(''' * @scope: own mpol.scope setting, protected by mpolcg_mutex
+''')
+rep('''	struct cgroup_file stat_file;
+	enum mpolcg_scope scope;
+};''', '''	struct cgroup_file stat_file;
+};''')
+rep(''' * __mpolcg_policy_hold() - Start using current's cgroup policy.
+ * @anon: the allocation is of anonymous private user memory
+''', ''' * __mpolcg_policy_hold() - Start using current's cgroup policy.
+''')
+rep(''' * A policy of scope "anon" is not used for other memory: such an
+ * allocation, at the top level or nested in an anonymous one (page tables,
+ * slab, reclaim), gets the system default and holds nothing.  The scope is
+ * taken together with the policy, so a nested allocation sees the scope of
+ * the policy its outer frame holds.
+ *
+''')
+rep('''struct mempolicy *__mpolcg_policy_hold(bool anon)''',
+    '''struct mempolicy *__mpolcg_policy_hold(void)''')
+rep('''		current->mpolcg_anon = eff && eff->anon_only;
+''')
+rep('''	if (!pol || (current->mpolcg_anon && !anon))
+		return NULL;
+	current->mpolcg_depth++;
+	return pol;''', '''	if (pol)
+		current->mpolcg_depth++;
+	return pol;''')
+rep(''' * @anon: the node choice is for anonymous private user memory
+''')
+rep(''' * default (or a policy of scope "anon" when !@anon).
+ */
+struct mempolicy *__mpolcg_task_policy_peek(struct task_struct *p, bool anon)''',
+    ''' * default.
+ */
+struct mempolicy *__mpolcg_task_policy_peek(struct task_struct *p)''')
+rep('''	pol = eff && (anon || !eff->anon_only) ? eff->pol : NULL;''',
+    '''	pol = eff ? eff->pol : NULL;''')
+rep('''	if (cg->scope == MPOLCG_SCOPE_INHERIT)
+		eff->anon_only = peff && peff->anon_only;
+	else
+		eff->anon_only = cg->scope == MPOLCG_SCOPE_ANON;
+''')
+rep('''	return a->pol == b->pol && a->anon_only == b->anon_only &&
+	       !memcmp(a->weights, b->weights, nr_node_ids);''',
+    '''	return a->pol == b->pol && !memcmp(a->weights, b->weights, nr_node_ids);''')
+rep('''	bool explicit;
+	bool anon_only;
+''', '''	bool explicit;
+''')
+rep('''		ret = mpol_migrate_mm(p, mm, ps->pol, ps->weights,
+				      ps->anon_only, &addr, &st);''',
+    '''		ret = mpol_migrate_mm(p, mm, ps->pol, ps->weights, &addr, &st);''')
+rep('''	ps.anon_only = eff && eff->anon_only;
+''')
+cut('''/* mpol.scope: which memory of the members the policy governs */''',
+    '''static struct cftype mpolcg_files[] = {''')
+cut('''	{
+		.name = "scope",''', '''	{ }	/* terminate */''')
+rep('''	cg->scope = MPOLCG_SCOPE_INHERIT;
+''')
+open(out + '/step4.c', 'w').write(s)
 
 # ---- step 3: no migration
 for inc in ('ktime', 'sched/mm', 'spinlock', 'wait', 'workqueue'):

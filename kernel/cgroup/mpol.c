@@ -16,6 +16,10 @@
  * and the weights are those of /sys/kernel/mm/mempolicy/weighted_interleave.
  * This controller never restricts nodes: the nodes are intersected with the
  * task's cpuset mems_allowed at allocation time.
+ * With mpol.scope "anon", the policy governs only the members' anonymous
+ * private memory (heap, anonymous mmap, private copies of file pages);
+ * their stacks, page cache, shmem and kernel allocations use the system
+ * default.
  *
  * The effective values are computed when a file is written, by a pre-order
  * walk of the descendants, and published under RCU.  The allocator looks
@@ -102,6 +106,8 @@ struct mpolcg_mig_totals {
  * @rcu: frees the object one grace period after it was replaced
  * @pol: effective policy (one reference), %NULL for the system default
  * @has_weights: some entry of @weights is set
+ * @anon_only: effective mpol.scope is "anon": @pol governs only anonymous
+ *	private user memory
  * @weights: effective weight per node, 0 where the global weight applies
  *
  * Published objects are never changed: a change publishes a new one.
@@ -110,7 +116,15 @@ struct mpolcg_eff {
 	struct rcu_head rcu;
 	struct mempolicy *pol;
 	bool has_weights;
+	bool anon_only;
 	u8 weights[];
+};
+
+/* mpol.scope: own setting */
+enum mpolcg_scope {
+	MPOLCG_SCOPE_INHERIT,
+	MPOLCG_SCOPE_ALL,
+	MPOLCG_SCOPE_ANON,
 };
 
 /**
@@ -141,6 +155,7 @@ struct mpolcg_eff {
  * @mig_lock: protects @mig
  * @mig: migration counts
  * @stat_file: handle for mpol.stat, notified when a pass ends
+ * @scope: own mpol.scope setting, protected by mpolcg_mutex
  *
  * @pol to @dead, @mig_mode and @mig_own_rate are protected by
  * mpolcg_mutex; @eff and @mig_rate are written under it too.  The
@@ -172,6 +187,7 @@ struct mpol_cgroup {
 	spinlock_t mig_lock;	/* protects @mig */
 	struct mpolcg_mig_totals mig;
 	struct cgroup_file stat_file;
+	enum mpolcg_scope scope;
 };
 
 /*
@@ -234,6 +250,7 @@ static const char *mpolcg_mode_name(unsigned short mode)
 
 /**
  * __mpolcg_policy_hold() - Start using current's cgroup policy.
+ * @anon: the allocation is of anonymous private user memory
  *
  * Use mpolcg_policy_hold(), which skips this while no cgroup is
  * configured.
@@ -251,13 +268,19 @@ static const char *mpolcg_mode_name(unsigned short mode)
  * swap at its next top-level allocation; an allocation that finds nothing
  * changed costs the RCU lookup and two task-local counter updates.
  *
+ * A policy of scope "anon" is not used for other memory: such an
+ * allocation, at the top level or nested in an anonymous one (page tables,
+ * slab, reclaim), gets the system default and holds nothing.  The scope is
+ * taken together with the policy, so a nested allocation sees the scope of
+ * the policy its outer frame holds.
+ *
  * Context: Task context (not interrupt), any locks.  Every call that
  * returns a policy must be paired with mpolcg_policy_release(), which
  * mpol_cond_put() does for cgroup policies.
  * Return: the policy, valid until the matching release, or %NULL for the
  * system default (nothing to release).
  */
-struct mempolicy *__mpolcg_policy_hold(void)
+struct mempolicy *__mpolcg_policy_hold(bool anon)
 {
 	struct mempolicy *pol, *old = NULL;
 	struct mpolcg_eff *eff;
@@ -267,6 +290,7 @@ struct mempolicy *__mpolcg_policy_hold(void)
 		rcu_read_lock();
 		eff = rcu_dereference(task_mpolcg(current)->eff);
 		pol = eff ? eff->pol : NULL;
+		current->mpolcg_anon = eff && eff->anon_only;
 		if (unlikely(pol != current->mpolcg_policy)) {
 			/* eff holds a reference until a grace period ends */
 			if (pol)
@@ -279,8 +303,9 @@ struct mempolicy *__mpolcg_policy_hold(void)
 		mpol_put(old);
 	}
 	pol = current->mpolcg_policy;
-	if (pol)
-		current->mpolcg_depth++;
+	if (!pol || (current->mpolcg_anon && !anon))
+		return NULL;
+	current->mpolcg_depth++;
 	return pol;
 }
 
@@ -302,6 +327,7 @@ void mpolcg_policy_release(void)
 /**
  * __mpolcg_task_policy_peek() - Look at the cgroup policy of a task.
  * @p: the task
+ * @anon: the node choice is for anonymous private user memory
  *
  * Use mpolcg_task_policy_peek(), which skips this while no cgroup is
  * configured.  For node choices that allocate nothing while they use the
@@ -310,16 +336,16 @@ void mpolcg_policy_release(void)
  * Context: rcu_read_lock() or task_lock(@p) held: a replaced policy is
  * put a grace period after it was unpublished.
  * Return: the effective policy of @p's cgroup, %NULL for the system
- * default.
+ * default (or a policy of scope "anon" when !@anon).
  */
-struct mempolicy *__mpolcg_task_policy_peek(struct task_struct *p)
+struct mempolicy *__mpolcg_task_policy_peek(struct task_struct *p, bool anon)
 {
 	struct mpolcg_eff *eff;
 	struct mempolicy *pol;
 
 	rcu_read_lock();
 	eff = rcu_dereference(task_mpolcg(p)->eff);
-	pol = eff ? eff->pol : NULL;
+	pol = eff && (anon || !eff->anon_only) ? eff->pol : NULL;
 	rcu_read_unlock();
 	return pol;
 }
@@ -407,6 +433,10 @@ static void mpolcg_eff_fill(struct mpolcg_eff *eff, struct mpol_cgroup *cg,
 		eff->pol = cg->pol->mode == MPOL_LOCAL ? NULL : cg->pol;
 	else
 		eff->pol = peff ? peff->pol : NULL;
+	if (cg->scope == MPOLCG_SCOPE_INHERIT)
+		eff->anon_only = peff && peff->anon_only;
+	else
+		eff->anon_only = cg->scope == MPOLCG_SCOPE_ANON;
 	eff->has_weights = false;
 	for (nid = 0; nid < nr_node_ids; nid++) {
 		eff->weights[nid] = cg->weights[nid];
@@ -420,7 +450,8 @@ static void mpolcg_eff_fill(struct mpolcg_eff *eff, struct mpol_cgroup *cg,
 static bool mpolcg_eff_equal(const struct mpolcg_eff *a,
 			     const struct mpolcg_eff *b)
 {
-	return a->pol == b->pol && !memcmp(a->weights, b->weights, nr_node_ids);
+	return a->pol == b->pol && a->anon_only == b->anon_only &&
+	       !memcmp(a->weights, b->weights, nr_node_ids);
 }
 
 static void mpolcg_eff_publish(struct mpol_cgroup *cg, struct mpolcg_eff *eff)
@@ -507,6 +538,7 @@ static int mpolcg_spares_alloc(struct mpol_cgroup *cg,
 struct mpolcg_pass {
 	int seq;
 	bool explicit;
+	bool anon_only;
 	struct mempolicy *pol;
 	u8 *weights;
 	u64 next_ns;
@@ -633,7 +665,8 @@ static bool mpolcg_migrate_process(struct mpol_cgroup *cg,
 		}
 		if ((p->flags & PF_EXITING) || !mpolcg_task_member(cg, p))
 			break;
-		ret = mpol_migrate_mm(p, mm, ps->pol, ps->weights, &addr, &st);
+		ret = mpol_migrate_mm(p, mm, ps->pol, ps->weights,
+				      ps->anon_only, &addr, &st);
 		mpolcg_mig_account(cg, &st);
 		mpolcg_pass_throttle(cg, ps, st.moved + st.failed);
 		cond_resched();
@@ -664,6 +697,7 @@ static void mpolcg_migrate_workfn(struct work_struct *work)
 	rcu_read_lock();
 	eff = rcu_dereference(cg->eff);
 	ps.pol = eff ? eff->pol : NULL;
+	ps.anon_only = eff && eff->anon_only;
 	if (ps.pol)
 		mpol_get(ps.pol);
 	if (ps.weights && eff && eff->has_weights) {
@@ -1365,6 +1399,59 @@ static int mpolcg_stat_show(struct seq_file *sf, void *v)
 	return 0;
 }
 
+/* mpol.scope: which memory of the members the policy governs */
+static const char * const mpolcg_scope_names[] = {
+	[MPOLCG_SCOPE_INHERIT] = "inherit",
+	[MPOLCG_SCOPE_ALL] = "all",
+	[MPOLCG_SCOPE_ANON] = "anon",
+};
+
+static int mpolcg_scope_show(struct seq_file *sf, void *v)
+{
+	struct mpol_cgroup *cg = css_mpolcg(seq_css(sf));
+
+	mutex_lock(&mpolcg_mutex);
+	seq_printf(sf, "%s\n", mpolcg_scope_names[cg->scope]);
+	mutex_unlock(&mpolcg_mutex);
+	return 0;
+}
+
+static int mpolcg_scope_effective_show(struct seq_file *sf, void *v)
+{
+	struct mpolcg_eff *eff;
+	bool anon;
+
+	rcu_read_lock();
+	eff = rcu_dereference(css_mpolcg(seq_css(sf))->eff);
+	anon = eff && eff->anon_only;
+	rcu_read_unlock();
+	seq_printf(sf, "%s\n", mpolcg_scope_names[anon ? MPOLCG_SCOPE_ANON :
+							  MPOLCG_SCOPE_ALL]);
+	return 0;
+}
+
+static void mpolcg_apply_scope(struct mpol_cgroup *cg, void *arg)
+{
+	cg->scope = (uintptr_t)arg;
+}
+
+static ssize_t mpolcg_scope_write(struct kernfs_open_file *of, char *buf,
+				  size_t nbytes, loff_t off)
+{
+	struct mpol_cgroup *cg = css_mpolcg(of_css(of));
+	int scope, ret;
+
+	if (memchr(buf, '\0', nbytes))
+		return -EINVAL;
+	scope = match_string(mpolcg_scope_names,
+			     ARRAY_SIZE(mpolcg_scope_names), strstrip(buf));
+	if (scope < 0)
+		return -EINVAL;
+	/* a scope change is a change of effective state, as a policy's */
+	ret = mpolcg_update(cg, mpolcg_apply_scope, (void *)(uintptr_t)scope);
+	return ret ?: nbytes;
+}
+
 static struct cftype mpolcg_files[] = {
 	{
 		.name = "policy",
@@ -1413,6 +1500,16 @@ static struct cftype mpolcg_files[] = {
 		.flags = CFTYPE_NOT_ON_ROOT,
 		.file_offset = offsetof(struct mpol_cgroup, stat_file),
 		.seq_show = mpolcg_stat_show,
+	},
+	{
+		.name = "scope",
+		.flags = CFTYPE_NOT_ON_ROOT,
+		.seq_show = mpolcg_scope_show,
+		.write = mpolcg_scope_write,
+	},
+	{
+		.name = "scope.effective",
+		.seq_show = mpolcg_scope_effective_show,
 	},
 	{ }	/* terminate */
 };
@@ -1486,6 +1583,7 @@ static void mpolcg_apply_offline(struct mpol_cgroup *cg, void *arg)
 	cg->pol = NULL;
 	memset(cg->weights, 0, nr_node_ids);
 	cg->nr_weights = 0;
+	cg->scope = MPOLCG_SCOPE_INHERIT;
 }
 
 /**
