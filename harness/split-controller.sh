@@ -1,9 +1,9 @@
 #!/bin/bash
 # Regenerate the intermediate steps of the controller in patches 0002,
-# 0003, 0004 and 0006 from the final kernel/cgroup/mpol.c (see
+# 0003, 0004, 0006 and 0007 from the final kernel/cgroup/mpol.c (see
 # patches/series):
 #   harness/split-controller.sh
-# harness/lib/split-controller.py derives the four versions; each mail keeps
+# harness/lib/split-controller.py derives the five versions; each mail keeps
 # its header, message and its other files' hunks, and gets the new diff of
 # kernel/cgroup/mpol.c (and diffstat) from git.  Check the result with
 # `make matrix` (every commit builds) and `make series` (checkpatch).
@@ -14,6 +14,7 @@ P1=$(ls "$ROOT"/patches/0002-*.patch) || die "no patches/0002-*.patch"
 P2=$(ls "$ROOT"/patches/0003-*.patch) || die "no patches/0003-*.patch"
 P3=$(ls "$ROOT"/patches/0004-*.patch) || die "no patches/0004-*.patch"
 P4=$(ls "$ROOT"/patches/0006-*.patch) || die "no patches/0006-*.patch"
+P5=$(ls "$ROOT"/patches/0007-*.patch) || die "no patches/0007-*.patch"
 # the mm patches in between are applied as they are
 M1=$(ls "$ROOT"/patches/0001-*.patch) || die "no patches/0001-*.patch"
 M5=$(ls "$ROOT"/patches/0005-*.patch) || die "no patches/0005-*.patch"
@@ -35,7 +36,7 @@ strip_mpol() {
 git_() { git -C "$T/g" -c user.name=harness -c user.email=harness@localhost "$@"; }
 mkdir -p "$T/g"
 git_ init -q -b pristine
-for p in "$M1" "$P1" "$P2" "$P3" "$M5" "$P4"; do
+for p in "$M1" "$P1" "$P2" "$P3" "$M5" "$P4" "$P5"; do
 	awk '/^diff --git a\// { sub(/^a\//, "", $3); print $3 }' "$p"
 done | sort -u | while read -r f; do
 	[[ $f == "$F" || ! -f $PRISTINE/$f ]] && continue
@@ -45,7 +46,7 @@ done
 git_ add -A
 git_ commit -q -m pristine
 n=1
-for p in "$M1" "$P1" "$P2" "$P3" "$M5" "$P4"; do
+for p in "$M1" "$P1" "$P2" "$P3" "$M5" "$P4" "$P5"; do
 	if [[ $p == "$M1" || $p == "$M5" ]]; then
 		git_apply_mail "$T/g" "$p" ||
 			die "$(basename "$p") does not apply after the patches before it"

@@ -1,7 +1,8 @@
-# split-controller.py FINAL OUTDIR: derive the four intermediate versions
+# split-controller.py FINAL OUTDIR: derive the five intermediate versions
 # of kernel/cgroup/mpol.c that patches 0002 (policy files: step1.c), 0003
-# (+ weights: step2.c), 0004 (+ events: step3.c) and 0006 (+ migration:
-# step4.c) add, from the final file (the scope patch brings mpol.scope).
+# (+ weights: step2.c), 0004 (+ events: step3.c), 0006 (+ migration:
+# step4.c) and 0007 (+ mpol.scope: step5.c) add, from the final file (the
+# auto patch brings the "auto" weights).
 # Every replacement must match exactly once, so an edit of the final file
 # that the split does not know fails here instead of producing a broken
 # step.  Used by harness/split-controller.sh.
@@ -19,6 +20,31 @@ def cut(start, end, new=''):
     global s
     a = s.index(start); b = s.index(end, a)
     s = s[:a] + new + s[b:]
+
+# ---- step 5: no auto weights.  harness/lib/split-auto.diff is the diff
+# from step 5 to the final file (diff -U3); each of its hunks, with its
+# context, must match the final file exactly once and is replaced by its
+# old side.  Regenerate it with diff -U3 step5.c mpol.c if a hunk no
+# longer matches.
+import os
+def hunks(path):
+    cur = None
+    for line in open(path).read().split('\n')[2:]:
+        if line.startswith('@@'):
+            if cur is not None:
+                yield ''.join(cur[0]), ''.join(cur[1])
+            cur = ([], [])
+        elif cur is not None and line:
+            tag, text = line[0], line[1:] + '\n'
+            if tag in ' -':
+                cur[0].append(text)
+            if tag in ' +':
+                cur[1].append(text)
+    if cur is not None:
+        yield ''.join(cur[0]), ''.join(cur[1])
+for old_side, new_side in hunks(os.path.join(os.path.dirname(os.path.abspath(__file__)), 'split-auto.diff')):
+    rep(new_side, old_side)
+open(out + '/step5.c', 'w').write(s)
 
 # ---- step 4: no scope (mpol.scope)
 rep(''' * With mpol.scope "anon", the policy governs only the members' anonymous
@@ -90,13 +116,14 @@ rep('''	return a->pol == b->pol && a->anon_only == b->anon_only &&
 	       !memcmp(a->weights, b->weights, nr_node_ids);''',
     '''	return a->pol == b->pol && !memcmp(a->weights, b->weights, nr_node_ids);''')
 rep('''	bool explicit;
-	bool anon_only;
+	unsigned int flags;
 ''', '''	bool explicit;
 ''')
-rep('''		ret = mpol_migrate_mm(p, mm, ps->pol, ps->weights,
-				      ps->anon_only, &addr, &st);''',
+rep('''		ret = mpol_migrate_mm(p, mm, ps->pol, ps->weights, ps->flags,
+				      &addr, &st);''',
     '''		ret = mpol_migrate_mm(p, mm, ps->pol, ps->weights, &addr, &st);''')
-rep('''	ps.anon_only = eff && eff->anon_only;
+rep('''	if (eff && eff->anon_only)
+		ps.flags |= MPOL_MIGRATE_ANON_ONLY;
 ''')
 cut('''/* mpol.scope: which memory of the members the policy governs */''',
     '''static struct cftype mpolcg_files[] = {''')

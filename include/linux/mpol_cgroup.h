@@ -24,7 +24,7 @@ DECLARE_STATIC_KEY_FALSE(mpolcg_in_use);
 struct mempolicy *__mpolcg_policy_hold(bool anon);
 void mpolcg_policy_release(void);
 struct mempolicy *__mpolcg_task_policy_peek(struct task_struct *p, bool anon);
-const u8 *__mpolcg_il_weights(void);
+const u8 *__mpolcg_il_weights(bool *autow);
 void mpolcg_count_fallback(void);
 void mpolcg_task_free(struct task_struct *p);
 
@@ -69,15 +69,19 @@ static inline struct mempolicy *mpolcg_task_policy_peek(struct task_struct *p,
 
 /**
  * mpolcg_il_weights() - The interleave weights of current's cgroup.
+ * @autow: set to whether the weights under the overrides are the ones
+ *	from the hardware for the allocating CPU ("auto") instead of the
+ *	global ones
  *
  * Context: rcu_read_lock() held; the table is valid until it is dropped.
- * Return: a table of nr_node_ids weights (0: no override, use the global
- * weight), or %NULL if current's cgroup overrides no weight.
+ * Return: a table of nr_node_ids weights (0: no override, use the weight
+ * underneath), or %NULL if current's cgroup overrides no weight.
  */
-static inline const u8 *mpolcg_il_weights(void)
+static inline const u8 *mpolcg_il_weights(bool *autow)
 {
 	if (static_branch_unlikely(&mpolcg_in_use))
-		return __mpolcg_il_weights();
+		return __mpolcg_il_weights(autow);
+	*autow = false;
 	return NULL;
 }
 
@@ -98,8 +102,9 @@ static inline struct mempolicy *mpolcg_task_policy_peek(struct task_struct *p,
 	return NULL;
 }
 
-static inline const u8 *mpolcg_il_weights(void)
+static inline const u8 *mpolcg_il_weights(bool *autow)
 {
+	*autow = false;
 	return NULL;
 }
 

@@ -16,6 +16,9 @@
  * and the weights are those of /sys/kernel/mm/mempolicy/weighted_interleave.
  * This controller never restricts nodes: the nodes are intersected with the
  * task's cpuset mems_allowed at allocation time.
+ * With "auto on" in mpol.weights, the weights come from the hardware:
+ * the bandwidth from the allocating CPU's node to each memory node (ACPI
+ * HMAT), one table per initiator node, shared by all such cgroups.
  * With mpol.scope "anon", the policy governs only the members' anonymous
  * private memory (heap, anonymous mmap, private copies of file pages);
  * their stacks, page cache, shmem and kernel allocations use the system
@@ -108,6 +111,8 @@ struct mpolcg_mig_totals {
  * @has_weights: some entry of @weights is set
  * @anon_only: effective mpol.scope is "anon": @pol governs only anonymous
  *	private user memory
+ * @auto_w: the weights under @weights are the ones from the hardware for
+ *	the allocating CPU's node (mpol_auto_il_weights()), not the global ones
  * @weights: effective weight per node, 0 where the global weight applies
  *
  * Published objects are never changed: a change publishes a new one.
@@ -117,7 +122,15 @@ struct mpolcg_eff {
 	struct mempolicy *pol;
 	bool has_weights;
 	bool anon_only;
+	bool auto_w;
 	u8 weights[];
+};
+
+/* The "auto" key of mpol.weights: own setting */
+enum mpolcg_auto {
+	MPOLCG_AUTO_DEFAULT,
+	MPOLCG_AUTO_ON,
+	MPOLCG_AUTO_OFF,
 };
 
 /* mpol.scope: own setting */
@@ -156,6 +169,7 @@ enum mpolcg_scope {
  * @mig: migration counts
  * @stat_file: handle for mpol.stat, notified when a pass ends
  * @scope: own mpol.scope setting, protected by mpolcg_mutex
+ * @auto_w: own "auto" setting of mpol.weights, protected by mpolcg_mutex
  *
  * @pol to @dead, @mig_mode and @mig_own_rate are protected by
  * mpolcg_mutex; @eff and @mig_rate are written under it too.  The
@@ -188,6 +202,7 @@ struct mpol_cgroup {
 	struct mpolcg_mig_totals mig;
 	struct cgroup_file stat_file;
 	enum mpolcg_scope scope;
+	enum mpolcg_auto auto_w;
 };
 
 /*
@@ -366,6 +381,7 @@ void mpolcg_task_free(struct task_struct *p)
 
 /**
  * __mpolcg_il_weights() - The interleave weights of current's cgroup.
+ * @autow: set to whether the cgroup's weights are "auto"
  *
  * Use mpolcg_il_weights(), which skips this while no cgroup is configured.
  *
@@ -373,10 +389,11 @@ void mpolcg_task_free(struct task_struct *p)
  * Return: nr_node_ids weights, 0 where the global weight applies, or %NULL
  * if current's cgroup has no effective override.
  */
-const u8 *__mpolcg_il_weights(void)
+const u8 *__mpolcg_il_weights(bool *autow)
 {
 	struct mpolcg_eff *eff = rcu_dereference(task_mpolcg(current)->eff);
 
+	*autow = eff && eff->auto_w;
 	return eff && eff->has_weights ? eff->weights : NULL;
 }
 
@@ -437,6 +454,10 @@ static void mpolcg_eff_fill(struct mpolcg_eff *eff, struct mpol_cgroup *cg,
 		eff->anon_only = peff && peff->anon_only;
 	else
 		eff->anon_only = cg->scope == MPOLCG_SCOPE_ANON;
+	if (cg->auto_w == MPOLCG_AUTO_DEFAULT)
+		eff->auto_w = peff && peff->auto_w;
+	else
+		eff->auto_w = cg->auto_w == MPOLCG_AUTO_ON;
 	eff->has_weights = false;
 	for (nid = 0; nid < nr_node_ids; nid++) {
 		eff->weights[nid] = cg->weights[nid];
@@ -451,6 +472,7 @@ static bool mpolcg_eff_equal(const struct mpolcg_eff *a,
 			     const struct mpolcg_eff *b)
 {
 	return a->pol == b->pol && a->anon_only == b->anon_only &&
+	       a->auto_w == b->auto_w &&
 	       !memcmp(a->weights, b->weights, nr_node_ids);
 }
 
@@ -538,7 +560,7 @@ static int mpolcg_spares_alloc(struct mpol_cgroup *cg,
 struct mpolcg_pass {
 	int seq;
 	bool explicit;
-	bool anon_only;
+	unsigned int flags;
 	struct mempolicy *pol;
 	u8 *weights;
 	u64 next_ns;
@@ -665,8 +687,8 @@ static bool mpolcg_migrate_process(struct mpol_cgroup *cg,
 		}
 		if ((p->flags & PF_EXITING) || !mpolcg_task_member(cg, p))
 			break;
-		ret = mpol_migrate_mm(p, mm, ps->pol, ps->weights,
-				      ps->anon_only, &addr, &st);
+		ret = mpol_migrate_mm(p, mm, ps->pol, ps->weights, ps->flags,
+				      &addr, &st);
 		mpolcg_mig_account(cg, &st);
 		mpolcg_pass_throttle(cg, ps, st.moved + st.failed);
 		cond_resched();
@@ -697,7 +719,10 @@ static void mpolcg_migrate_workfn(struct work_struct *work)
 	rcu_read_lock();
 	eff = rcu_dereference(cg->eff);
 	ps.pol = eff ? eff->pol : NULL;
-	ps.anon_only = eff && eff->anon_only;
+	if (eff && eff->anon_only)
+		ps.flags |= MPOL_MIGRATE_ANON_ONLY;
+	if (eff && eff->auto_w)
+		ps.flags |= MPOL_MIGRATE_AUTO;
 	if (ps.pol)
 		mpol_get(ps.pol);
 	if (ps.weights && eff && eff->has_weights) {
@@ -761,9 +786,38 @@ void mpolcg_global_weight_changed(int nid)
 		struct mpol_cgroup *c = css_mpolcg(pos);
 		struct mpolcg_eff *eff = mpolcg_eff_locked(c);
 
-		if (c->mig_rate && eff && eff->pol &&
+		if (c->mig_rate && eff && eff->pol && !eff->auto_w &&
 		    eff->pol->mode == MPOL_WEIGHTED_INTERLEAVE &&
 		    node_isset(nid, eff->pol->nodes) && !eff->weights[nid])
+			mpolcg_migrate_kick(c, true);
+	}
+	rcu_read_unlock();
+	mutex_unlock(&mpolcg_mutex);
+}
+
+/**
+ * mpolcg_auto_weights_changed() - The weights from the hardware changed.
+ *
+ * A memory node came or went, and the tables of mpol_auto_il_weights()
+ * were recomputed.  Starts a pass in every cgroup that migrates and has a
+ * weighted-interleave policy and "auto" weights.
+ *
+ * Context: Process context, may sleep.
+ */
+void mpolcg_auto_weights_changed(void)
+{
+	struct cgroup_subsys_state *pos;
+
+	if (!static_branch_unlikely(&mpolcg_in_use) || !mpolcg_root)
+		return;
+	mutex_lock(&mpolcg_mutex);
+	rcu_read_lock();
+	css_for_each_descendant_pre(pos, &mpolcg_root->css) {
+		struct mpol_cgroup *c = css_mpolcg(pos);
+		struct mpolcg_eff *eff = mpolcg_eff_locked(c);
+
+		if (c->mig_rate && eff && eff->pol && eff->auto_w &&
+		    eff->pol->mode == MPOL_WEIGHTED_INTERLEAVE)
 			mpolcg_migrate_kick(c, true);
 	}
 	rcu_read_unlock();
@@ -856,7 +910,8 @@ static void mpolcg_propagate(struct mpol_cgroup *cg, struct mpolcg_spares *sp)
 /* Take or drop @cg's reference on mpolcg_in_use to match its settings. */
 static void mpolcg_update_in_use(struct mpol_cgroup *cg)
 {
-	bool configured = cg->pol || cg->nr_weights;
+	bool configured = cg->pol || cg->nr_weights ||
+			  cg->auto_w != MPOLCG_AUTO_DEFAULT;
 
 	lockdep_assert_held(&mpolcg_mutex);
 
@@ -1031,26 +1086,60 @@ static int mpolcg_weights_show(struct seq_file *sf, void *v)
 	for (nid = 0; nid < nr_node_ids; nid++)
 		if (cg->weights[nid])
 			seq_printf(sf, "%d %u\n", nid, cg->weights[nid]);
+	if (cg->auto_w != MPOLCG_AUTO_DEFAULT)
+		seq_printf(sf, "auto %s\n",
+			   cg->auto_w == MPOLCG_AUTO_ON ? "on" : "off");
 	mutex_unlock(&mpolcg_mutex);
 	return 0;
+}
+
+/*
+ * "auto" weights: one nested keyed line per initiator, a node with CPUs,
+ * "initiatorI N=W ... fallback=0|1", the auto table of I under the
+ * overrides.
+ */
+static void mpolcg_auto_weights_show(struct seq_file *sf,
+				     const struct mpolcg_eff *eff, u8 *row)
+{
+	int i, nid;
+
+	for_each_node_state(i, N_CPU) {
+		bool fallback = mpol_auto_il_weights(i, row);
+
+		seq_printf(sf, "initiator%d", i);
+		for_each_node(nid)
+			seq_printf(sf, " %d=%u", nid,
+				   eff->weights[nid] ?: row[nid]);
+		seq_printf(sf, " fallback=%d\n", fallback);
+	}
 }
 
 static int mpolcg_weights_effective_show(struct seq_file *sf, void *v)
 {
 	struct mpol_cgroup *cg = css_mpolcg(seq_css(sf));
 	struct mpolcg_eff *eff;
+	u8 *row;
 	int nid;
 
+	/* a copy of one auto table at a time */
+	row = kmalloc(nr_node_ids, GFP_KERNEL);
+	if (!row)
+		return -ENOMEM;
 	rcu_read_lock();
 	eff = rcu_dereference(cg->eff);
-	for_each_node(nid) {
-		u8 weight = eff ? eff->weights[nid] : 0;
+	if (eff && eff->auto_w) {
+		mpolcg_auto_weights_show(sf, eff, row);
+	} else {
+		for_each_node(nid) {
+			u8 weight = eff ? eff->weights[nid] : 0;
 
-		if (!weight)
-			weight = mpol_global_il_weight(nid);
-		seq_printf(sf, "%d %u\n", nid, weight);
+			if (!weight)
+				weight = mpol_global_il_weight(nid);
+			seq_printf(sf, "%d %u\n", nid, weight);
+		}
 	}
 	rcu_read_unlock();
+	kfree(row);
 	return 0;
 }
 
@@ -1094,12 +1183,35 @@ static int mpolcg_parse_weight(char *buf, int *nid, u8 *weight)
 	return 0;
 }
 
+/* "auto on", "auto off" or "auto default" (@buf stripped, "auto" first) */
+static int mpolcg_parse_auto(char *buf, s16 *upd)
+{
+	char *val = buf + strlen("auto");
+
+	if (!*val || !strchr(" \t", *val))
+		return -EINVAL;
+	val += strspn(val, " \t");
+	if (upd[nr_node_ids] >= 0)
+		return -EINVAL;
+	if (!strcmp(val, "on"))
+		upd[nr_node_ids] = MPOLCG_AUTO_ON;
+	else if (!strcmp(val, "off"))
+		upd[nr_node_ids] = MPOLCG_AUTO_OFF;
+	else if (!strcmp(val, "default"))
+		upd[nr_node_ids] = MPOLCG_AUTO_DEFAULT;
+	else
+		return -EINVAL;
+	return 0;
+}
+
 /*
- * Parse every line of @buf into @upd (indexed by node, -1 = not named).
+ * Parse every line of @buf into @upd (indexed by node, -1 = not named;
+ * the auto setting in @upd[nr_node_ids]).
  * Runtimes write a multi-line value (OCI linux.resources.unified) either
  * in one write(), as crun 1.8 does, or line by line.  Both must give the
  * same result, so a write may carry several lines; a node named twice is
- * ambiguous and refused.  Returns the number of lines that name a node.
+ * ambiguous and refused, and so is "auto" named twice.  Returns the number
+ * of lines that name a node or "auto".
  */
 static int mpolcg_parse_weights(char *buf, s16 *upd)
 {
@@ -1112,6 +1224,13 @@ static int mpolcg_parse_weights(char *buf, s16 *upd)
 		/* blank lines, as from a value ending in a newline */
 		if (!*line)
 			continue;
+		if (!strncmp(line, "auto", strlen("auto"))) {
+			ret = mpolcg_parse_auto(line, upd);
+			if (ret)
+				return ret;
+			n++;
+			continue;
+		}
 		ret = mpolcg_parse_weight(line, &nid, &weight);
 		if (ret)
 			return ret;
@@ -1138,6 +1257,8 @@ static void mpolcg_apply_weights(struct mpol_cgroup *cg, void *arg)
 			cg->nr_weights--;
 		cg->weights[nid] = upd[nid];
 	}
+	if (upd[nr_node_ids] >= 0)
+		cg->auto_w = upd[nr_node_ids];
 }
 
 static ssize_t mpolcg_weights_write(struct kernfs_open_file *of, char *buf,
@@ -1149,10 +1270,10 @@ static ssize_t mpolcg_weights_write(struct kernfs_open_file *of, char *buf,
 
 	if (memchr(buf, '\0', nbytes))
 		return -EINVAL;
-	upd = kmalloc_array(nr_node_ids, sizeof(*upd), GFP_KERNEL);
+	upd = kmalloc_array(nr_node_ids + 1, sizeof(*upd), GFP_KERNEL);
 	if (!upd)
 		return -ENOMEM;
-	for (nid = 0; nid < nr_node_ids; nid++)
+	for (nid = 0; nid <= nr_node_ids; nid++)
 		upd[nid] = -1;
 	/* every line is checked before any is applied: all or nothing */
 	ret = mpolcg_parse_weights(buf, upd);
@@ -1584,6 +1705,7 @@ static void mpolcg_apply_offline(struct mpol_cgroup *cg, void *arg)
 	memset(cg->weights, 0, nr_node_ids);
 	cg->nr_weights = 0;
 	cg->scope = MPOLCG_SCOPE_INHERIT;
+	cg->auto_w = MPOLCG_AUTO_DEFAULT;
 }
 
 /**
