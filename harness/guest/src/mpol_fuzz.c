@@ -9,13 +9,13 @@
  *           reproduced by running again with the same seed and count)
  *   -B      break the reference parser on purpose (weight 256 "valid",
  *           "local" "invalid", weight 7 not applied to the model, rate
- *           4095 "valid"): the run must fail; shows that the checks can
- *           fail
+ *           4095 "valid", scope "Anon" "valid"): the run must fail; shows
+ *           that the checks can fail
  *
- * Every input is written, as one write(2), to mpol.policy, mpol.weights
- * or mpol.migrate of a test cgroup T or of its child C (P/T/C, P with a
- * policy, a weight and a migration setting of its own, so that
- * inheritance is visible in all three).  A reference
+ * Every input is written, as one write(2), to mpol.policy, mpol.weights,
+ * mpol.migrate or mpol.scope of a test cgroup T or of its child C (P/T/C,
+ * P with a policy, a weight, a migration setting and a scope of its own,
+ * so that inheritance is visible in all four).  A reference
  * parser written from the interface documentation (the "oracle") says
  * whether the input is valid and what it sets, or which errno refuses it.
  * After each write, all mpol files of P, T and C (and the root's
@@ -69,6 +69,17 @@
  *    given) or "on RATE" with the largest suffix that divides RATE;
  *    mpol.migrate.effective is "off" or "on RATE" ("on" is "on 32M"),
  *    the root's "off".
+ * mpol.scope (/work/notes/scope-spec.md, SPEC.md section 10) takes exactly
+ * one of "inherit", "all", "anon", case-sensitive, stripped as strstrip()
+ * does; anything else is EINVAL: another word, a prefix or an extension
+ * ("anon2", "al"), white space inside ("inherit x", "an on", a second
+ * line), a NUL anywhere, and a value of white space only (unlike
+ * mpol.migrate, where that is a no-op; a write of 0 bytes does not reach
+ * the file's handler and is a no-op everywhere).  mpol.scope reads back
+ * the own word, mpol.scope.effective the resolved one: "inherit" takes
+ * the parent's, the root's is "all".  A change of the effective scope of
+ * a cgroup that migrates starts a pass, as a policy change does.
+ *
  * mpol.stat is not predictable byte for byte (the passes run
  * asynchronously), so every read of P's, T's and C's is checked instead:
  * the migrate_* keys in order, the invariants (scanned = placed + moved +
@@ -100,11 +111,16 @@ static const char * const mode_names[NR_MODES] = {
 /* mpol.migrate: own settings */
 enum { MIG_INHERIT, MIG_OFF, MIG_ON };
 
+/* mpol.scope: own settings */
+enum { SC_INHERIT, SC_ALL, SC_ANON };
+
+static const char * const scope_names[] = { "inherit", "all", "anon" };
+
 /* The writable files */
-enum { F_POLICY, F_WEIGHTS, F_MIGRATE, NR_WFILES };
+enum { F_POLICY, F_WEIGHTS, F_MIGRATE, F_SCOPE, NR_WFILES };
 
 static const char * const wfile_names[NR_WFILES] = {
-	"mpol.policy", "mpol.weights", "mpol.migrate",
+	"mpol.policy", "mpol.weights", "mpol.migrate", "mpol.scope",
 };
 
 /* Model of one cgroup's own settings */
@@ -118,6 +134,7 @@ struct cg {
 	unsigned int w[MPOLT_MAXNODE];	/* own overrides, 0 for none */
 	int mig;			/* MIG_* */
 	uint64_t rate;			/* of "on RATE", 0 for "on" */
+	int scope;			/* SC_* */
 	int wfd[NR_WFILES];		/* kept open: one write per input */
 	struct migstat stat;		/* the last mpol.stat read */
 };
@@ -134,13 +151,18 @@ struct verdict {
 	int mig;		/* mpol.migrate: the new own setting */
 	uint64_t rate;
 	bool pass;		/* "pass": a request, changes no file */
+	int scope;		/* mpol.scope: the new own setting */
 };
 
-/* What check_files() compares; the last two only with mpol.migrate */
+/*
+ * What check_files() compares; 6 and 7 only with mpol.migrate, 8 and 9
+ * only with mpol.scope
+ */
 static const char * const files[] = {
 	"mpol.policy", "mpol.policy.effective", "mpol.weights",
 	"mpol.weights.effective", "mpol.events", "mpol.events.local",
 	"mpol.migrate", "mpol.migrate.effective",
+	"mpol.scope", "mpol.scope.effective",
 };
 #define NR_FILES	(sizeof(files) / sizeof(files[0]))
 
@@ -149,7 +171,8 @@ static int max_numnodes = 64;	/* CONFIG_NODES_SHIFT=6 in the test kernel */
 static unsigned int global_w[MPOLT_MAXNODE];
 static bool sabotage;
 static bool has_migrate;	/* the kernel has mpol.migrate */
-static unsigned int nr_files = NR_FILES - 2;	/* of files[] */
+static bool has_scope;		/* the kernel has mpol.scope */
+static unsigned int nr_wfiles = 2;	/* of wfile_names[] the kernel has */
 static struct cg root = { .label = "root", .path = MPOLT_CGROOT };
 static struct cg cg_p = { .label = "P" }, cg_t = { .label = "T" };
 static struct cg cg_c = { .label = "C" };
@@ -591,6 +614,42 @@ static void oracle_migrate(const char *in, size_t len, struct verdict *v)
 	v->mig = MIG_ON;
 }
 
+/*
+ * mpol.scope: exactly "inherit", "all" or "anon" once stripped; a value
+ * of white space only is EINVAL (scope-spec.md: "an empty write").
+ */
+static void oracle_scope(const char *in, size_t len, struct verdict *v)
+{
+	const char *s;
+	size_t n;
+
+	memset(v, 0, sizeof(*v));
+	if (!len) {			/* cgroup_file_write(): nothing to do */
+		v->noop = true;
+		return;
+	}
+	if (len > PAGE) {		/* kernfs: atomic_write_len */
+		v->err = E2BIG;
+		return;
+	}
+	if (memchr(in, '\0', len)) {
+		v->err = EINVAL;
+		return;
+	}
+	n = len;
+	s = strip(in, &n);
+	v->err = EINVAL;
+	for (v->scope = 0; v->scope < (int)ARRAY_SIZE(scope_names); v->scope++)
+		if (word_is(s, n, scope_names[v->scope]))
+			break;
+	if (v->scope < (int)ARRAY_SIZE(scope_names))
+		v->err = 0;
+	if (v->err && sabotage && word_is(s, n, "Anon")) {
+		v->scope = SC_ANON;
+		v->err = 0;
+	}
+}
+
 /* --- the model's view of the files ------------------------------------ */
 
 static void render_policy(int mode, bool all, uint64_t nodes, char *buf,
@@ -626,6 +685,15 @@ static uint64_t eff_rate(const struct cg *c)
 			return c->rate ?: MIGRATE_RATE_DEFAULT;
 	}
 	return 0;			/* the root's: "off" */
+}
+
+/* mpol.scope.effective: SC_ALL or SC_ANON; the root's is "all" */
+static int eff_scope(const struct cg *c)
+{
+	for (; c && c->parent; c = c->parent)
+		if (c->scope != SC_INHERIT)
+			return c->scope;
+	return SC_ALL;
 }
 
 static const struct cg *eff_policy_cg(const struct cg *c)
@@ -684,8 +752,24 @@ static bool expected(const struct cg *c, unsigned int f, char *buf,
 		else
 			render_migrate(MIG_OFF, 0, buf, size);
 		return true;
+	case 8:
+		snprintf(buf, size, "%s\n", scope_names[c->scope]);
+		return true;
+	case 9:
+		snprintf(buf, size, "%s\n", scope_names[eff_scope(c)]);
+		return true;
 	}
 	return false;
+}
+
+/* Does the kernel have files[@f]? */
+static bool file_present(unsigned int f)
+{
+	if (f == 6 || f == 7)
+		return has_migrate;
+	if (f == 8 || f == 9)
+		return has_scope;
+	return true;
 }
 
 static char filebuf[FILEBUF], expbuf[FILEBUF];
@@ -737,11 +821,14 @@ static int check_files(const char *ctx)
 	for (i = 0; i < 4; i++) {
 		if (has_migrate && cgs[i] != &root)
 			check_stat(cgs[i], ctx);
-		for (f = 0; f < nr_files; f++) {
+		for (f = 0; f < NR_FILES; f++) {
 			const char *want = expbuf;
 			ssize_t ret;
 
-			if (cgs[i] == &root && f != 1 && f != 3 && f != 7)
+			if (!file_present(f))
+				continue;
+			if (cgs[i] == &root && f != 1 && f != 3 && f != 7 &&
+			    f != 9)
 				continue;	/* not on the root */
 			snprintf(path, sizeof(path), "%s/%s", cgs[i]->path,
 				 files[f]);
@@ -778,6 +865,10 @@ static void resync(struct cg *c)
 	if (has_migrate && write(c->wfd[F_MIGRATE], buf, strlen(buf)) < 0)
 		diag("resync of %s/mpol.migrate failed: %s", c->label,
 		     strerror(errno));
+	if (has_scope && write(c->wfd[F_SCOPE], scope_names[c->scope],
+			       strlen(scope_names[c->scope])) < 0)
+		diag("resync of %s/mpol.scope failed: %s", c->label,
+		     strerror(errno));
 	for (nid = 0; nid < MPOLT_MAXNODE; nid++) {
 		if (!(possible & (1ULL << nid)))
 			continue;
@@ -805,6 +896,8 @@ static void try_input(struct cg *c, int file, const char *buf, size_t len,
 		oracle_weights(buf, len, &v);
 	else if (file == F_MIGRATE)
 		oracle_migrate(buf, len, &v);
+	else if (file == F_SCOPE)
+		oracle_scope(buf, len, &v);
 	else
 		oracle_policy(buf, len, &v);
 
@@ -847,6 +940,8 @@ static void try_input(struct cg *c, int file, const char *buf, size_t len,
 		if (file == F_MIGRATE) {
 			c->mig = v.mig;
 			c->rate = v.rate;
+		} else if (file == F_SCOPE) {
+			c->scope = v.scope;
 		} else if (file == F_WEIGHTS) {
 			int nid;
 
@@ -985,6 +1080,50 @@ static const struct { const char *s; size_t len; } crafted_migrate[] = {
 	S("true"), S("enable"), S("default"), S("auto"),
 	/* valid again, to leave a known state */
 	S("on 16M"), S("inherit"), S("off"), S("on"), S("on 64M"),
+};
+
+/* Crafted mpol.scope values */
+static const struct { const char *s; size_t len; } crafted_scope[] = {
+	/* every word, with white space around it */
+	S("anon"), S("all"), S("inherit"), S("anon\n"), S("all\n"),
+	S("inherit\n"), S(" anon"), S("anon "), S(" anon \n"),
+	S("\tall\t\n\n"), S("all\n\n"), S("all\n\n\n\n"), S("\n\nanon"),
+	S("\vanon\v"), S("\fall\r\n"), S("\r\ninherit\r\n"),
+	S("anon\xa0"), S("\xa0" "anon"), S("\xa0" "all\xa0"),
+	S("  \t inherit \t  \n"),
+	/* empty, white space only */
+	S(""), S("\n"), S(" "), S("\t"), S("\n\n"), S(" \t\n\v\f\r"),
+	S("\xa0"), S("\xa0\n"),
+	/* case */
+	S("ANON"), S("Anon"), S("aNon"), S("anoN"), S("ALL"), S("All"),
+	S("aLL"), S("INHERIT"), S("Inherit"), S("inheriT"),
+	/* prefixes, extensions, other words */
+	S("a"), S("an"), S("ano"), S("al"), S("i"), S("inh"), S("inheri"),
+	S("anon2"), S("anon0"), S("anonx"), S("anon-"), S("anon:"),
+	S("anon:0"), S("anon=1"), S("anon,all"), S("anon;"), S("anon."),
+	S("anon/"), S("all2"), S("alll"), S("allx"), S("all:"), S("inherits"),
+	S("inherit2"), S("inherit:"), S("xanon"), S("2anon"), S("-anon"),
+	S("+anon"), S("nona"), S("anonymous"), S("anon_only"), S("anononly"),
+	S("allanon"), S("anonall"), S("none"), S("file"), S("shared"),
+	S("stack"), S("heap"), S("local"), S("default"), S("on"), S("off"),
+	S("pass"), S("0"), S("1"), S("true"), S("yes"), S("bind:0"),
+	S("weighted-interleave"), S("0 5"),
+	/* white space inside */
+	S("an on"), S("a non"), S("al l"), S("in herit"), S("an\ton"),
+	S("an\non"), S("an\xa0on"), S("anon all"), S("all anon"),
+	S("inherit x"), S("inherit inherit"), S("anon anon"), S("anon\tall"),
+	S("anon\nall"), S("anon\n\nall"), S("all\n\nanon\n"),
+	S("anon\n\ninherit\n"), S("anon\r\nall\r\n"), S("anon \n x"),
+	S("anon\vall"), S("anon\fall"), S("anon\xa0" "all"),
+	/* NUL */
+	S("\0"), S("\0anon"), S("anon\0"), S("an\0on"), S("anon\0\n"),
+	S("all\0"), S("all\n\0"), S("inherit\0x"), S("\0\0\0"),
+	S("anon\0anon"), S(" \0 "),
+	/* bytes that are not ASCII */
+	S("anon\xff"), S("\xff" "anon"), S("an\xc3\xb3n"), S("\xe2\x80\x83" "anon"),
+	S("anon\xe2\x80\x83"), S("\xef\xbb\xbf" "anon"),
+	/* valid again, to leave a known state */
+	S("anon"), S("inherit"), S("all"), S("inherit"),
 #undef S
 };
 
@@ -1151,10 +1290,40 @@ static size_t gen_migrate(void)
 	return off;
 }
 
+/* A word of mpol.scope or a near miss, now and then a second word */
+static size_t gen_scope(void)
+{
+	static const char * const words[] = { "anon", "anon", "all", "all",
+		"inherit", "inherit", "ANON", "Anon", "All", "an", "al",
+		"anon2", "alll", "inherits", "anonymous", "none", "local",
+		"on", "" };
+	static const char * const seps[] = { " ", "\t", "\n", "\n\n",
+		"\xa0", "\r\n", "", ":", "=", "," };
+	size_t off = 0;
+
+	add(&off, spaces[rn(11)]);
+	add(&off, words[rn(ARRAY_SIZE(words))]);
+	if (!rn(6)) {
+		add(&off, seps[rn(ARRAY_SIZE(seps))]);
+		add(&off, words[rn(ARRAY_SIZE(words))]);
+	}
+	add(&off, spaces[rn(11)]);
+	if (!rn(8))
+		add(&off, spaces[rn(11)]);
+	return off;
+}
+
 static size_t gen_file(int file)
 {
-	return file == F_WEIGHTS ? gen_weights() : file == F_MIGRATE ?
-	       gen_migrate() : gen_policy();
+	switch (file) {
+	case F_WEIGHTS:
+		return gen_weights();
+	case F_MIGRATE:
+		return gen_migrate();
+	case F_SCOPE:
+		return gen_scope();
+	}
+	return gen_policy();
 }
 
 static size_t gen_random(int file, const char **origin)
@@ -1172,8 +1341,7 @@ static size_t gen_random(int file, const char **origin)
 		return mutate(gen_file(file));
 	case 13 ... 14:
 		*origin = "other file";
-		return gen_file((file + 1 + rn(has_migrate ? 2 : 1)) %
-				(has_migrate ? NR_WFILES : 2));
+		return gen_file((file + 1 + rn(nr_wfiles - 1)) % nr_wfiles);
 	case 15 ... 16:
 		*origin = "random bytes";
 		len = rn(5) ? rn(48) : rn(PAGE + 64);
@@ -1210,9 +1378,10 @@ static void cg_setup(struct cg *c, struct cg *parent, const char *name)
 	if (mkdir(c->path, 0755))
 		bail("mkdir %s: %s", c->path, strerror(errno));
 	c->mig = MIG_INHERIT;
+	c->scope = SC_INHERIT;
 	for (f = 0; f < NR_WFILES; f++) {
 		c->wfd[f] = -1;
-		if (f == F_MIGRATE && !has_migrate)
+		if (f >= (int)nr_wfiles)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", c->path, wfile_names[f]);
 		c->wfd[f] = open(path, O_WRONLY | O_CLOEXEC);
@@ -1230,21 +1399,40 @@ static void enable_mpol(struct cg *c)
 		bail("+mpol in %s: %s", path, strerror(errno));
 }
 
-/* The mpol files of a child cgroup; the last three come with mpol.migrate */
+/* Which kernels have a file: all, with mpol.migrate, with mpol.scope */
+enum { K_ALL, K_MIGRATE, K_SCOPE };
+
+/* The mpol files of a child cgroup */
 static const struct {
 	const char *name;
-	bool rw, migrate, root;	/* writable; with mpol.migrate; on the root */
+	bool rw;		/* writable */
+	int kernel;		/* K_*: the kernels that have it */
+	bool root;		/* on the root */
 } known_files[] = {
-	{ "mpol.policy", true, false, false },
-	{ "mpol.policy.effective", false, false, true },
-	{ "mpol.weights", true, false, false },
-	{ "mpol.weights.effective", false, false, true },
-	{ "mpol.events", false, false, false },
-	{ "mpol.events.local", false, false, false },
-	{ "mpol.migrate", true, true, false },
-	{ "mpol.migrate.effective", false, true, true },
-	{ "mpol.stat", false, true, false },
+	{ "mpol.policy", true, K_ALL, false },
+	{ "mpol.policy.effective", false, K_ALL, true },
+	{ "mpol.weights", true, K_ALL, false },
+	{ "mpol.weights.effective", false, K_ALL, true },
+	{ "mpol.events", false, K_ALL, false },
+	{ "mpol.events.local", false, K_ALL, false },
+	{ "mpol.migrate", true, K_MIGRATE, false },
+	{ "mpol.migrate.effective", false, K_MIGRATE, true },
+	{ "mpol.stat", false, K_MIGRATE, false },
+	{ "mpol.scope", true, K_SCOPE, false },
+	{ "mpol.scope.effective", false, K_SCOPE, true },
 };
+
+/* Does this kernel have known_files[@k]? */
+static bool known_present(size_t k)
+{
+	switch (known_files[k].kernel) {
+	case K_MIGRATE:
+		return has_migrate;
+	case K_SCOPE:
+		return has_scope;
+	}
+	return true;
+}
 
 /* The root has the .effective files only. */
 static bool check_root_files(void)
@@ -1254,8 +1442,7 @@ static bool check_root_files(void)
 	size_t k;
 
 	for (k = 0; k < ARRAY_SIZE(known_files); k++) {
-		bool want = known_files[k].root &&
-			    (has_migrate || !known_files[k].migrate);
+		bool want = known_files[k].root && known_present(k);
 
 		snprintf(path, sizeof(path), MPOLT_CGROOT "/%s",
 			 known_files[k].name);
@@ -1282,7 +1469,7 @@ static bool check_file_modes(void)
 	if (!dir)
 		return false;
 	for (k = 0; k < ARRAY_SIZE(known_files); k++)
-		want_n += has_migrate || !known_files[k].migrate;
+		want_n += known_present(k);
 	while ((d = readdir(dir))) {
 		bool rw;
 
@@ -1300,8 +1487,7 @@ static bool check_file_modes(void)
 		for (k = 0; k < ARRAY_SIZE(known_files); k++)
 			if (!strcmp(d->d_name, known_files[k].name))
 				break;
-		if (k == ARRAY_SIZE(known_files) ||
-		    (known_files[k].migrate && !has_migrate)) {
+		if (k == ARRAY_SIZE(known_files) || !known_present(k)) {
 			diag("%s: an unknown mpol file", d->d_name);
 			ok = false;
 		} else if (rw != known_files[k].rw) {
@@ -1317,7 +1503,8 @@ static bool check_file_modes(void)
 		 */
 		if (!rw) {
 			static const char * const vals[] = { "local",
-				"0 5", "fallback 0", "on", "pass", "" };
+				"0 5", "fallback 0", "on", "pass", "anon",
+				"all", "" };
 
 			fd = open(path, O_WRONLY);
 			for (k = 0; fd >= 0 && k < ARRAY_SIZE(vals); k++) {
@@ -1434,6 +1621,12 @@ static void setup_cgroups(void)
 		cg_p.mig = MIG_ON;
 		cg_p.rate = 16 << 20;
 	}
+	/* and a scope: T and C inherit "anon" */
+	if (has_scope) {
+		if (write_str(MPOLT_CGROOT "/mpol_fuzz/mpol.scope", "anon\n") < 0)
+			bail("cannot set P's mpol.scope");
+		cg_p.scope = SC_ANON;
+	}
 	for (i = 0; i < 3; i++) {
 		for (c = 0; c < 2; c++) {
 			snprintf(buf, sizeof(buf), "%s/%s", cgs[i]->path,
@@ -1469,6 +1662,47 @@ static void run_crafted_migrate(void)
 		len = snprintf(gbuf, sizeof(gbuf), "on 64M");
 		try_input(i & 1 ? &cg_c : &cg_t, F_MIGRATE, gbuf,
 			  pad(len, total, i & 1 ? '4' : ' '), "overlong");
+	}
+}
+
+/*
+ * The crafted mpol.scope inputs, each to T and C; every byte inside,
+ * before and after a word; the longest writes.
+ */
+static void run_crafted_scope(void)
+{
+	size_t len, c;
+	long i;
+
+	for (c = 0; c < ARRAY_SIZE(crafted_scope); c++)
+		for (i = 0; i < 2; i++)
+			try_input(i ? &cg_c : &cg_t, F_SCOPE,
+				  crafted_scope[c].s, crafted_scope[c].len,
+				  "crafted");
+	for (i = 0; i < 256; i++) {
+		len = snprintf(gbuf, sizeof(gbuf), "an%con", (char)i);
+		try_input(&cg_t, F_SCOPE, gbuf, len, "separator");
+		len = snprintf(gbuf, sizeof(gbuf), "anon%c", (char)i);
+		try_input(&cg_c, F_SCOPE, gbuf, len, "separator");
+		len = snprintf(gbuf, sizeof(gbuf), "%call", (char)i);
+		try_input(&cg_t, F_SCOPE, gbuf, len, "separator");
+		len = snprintf(gbuf, sizeof(gbuf), "all%canon", (char)i);
+		try_input(&cg_c, F_SCOPE, gbuf, len, "separator");
+	}
+	for (i = 0; i < 8; i++) {
+		size_t total = i & 4 ? 64 * 1024 : i & 2 ? PAGE + 1 : PAGE;
+
+		len = snprintf(gbuf, sizeof(gbuf), "%s", i & 1 ? "all" : "anon");
+		try_input(i & 1 ? &cg_c : &cg_t, F_SCOPE, gbuf,
+			  pad(len, total, i & 1 ? '\n' : ' '), "overlong");
+		len = snprintf(gbuf, sizeof(gbuf), "anon");
+		try_input(i & 1 ? &cg_t : &cg_c, F_SCOPE, gbuf,
+			  pad(len, total, 'n'), "overlong");
+	}
+	/* long strings short of the limit */
+	for (i = 0; i < 4; i++) {
+		len = pad(0, 16 << i, "anon"[i]);
+		try_input(&cg_t, F_SCOPE, gbuf, len, "long");
 	}
 }
 
@@ -1511,6 +1745,8 @@ static void run_crafted(void)
 	}
 	if (has_migrate)
 		run_crafted_migrate();
+	if (has_scope)
+		run_crafted_scope();
 }
 
 /* @count random inputs to any writable file of T or C. */
@@ -1521,7 +1757,7 @@ static void run_random(long count)
 	long i;
 
 	for (i = 0; i < count; i++) {
-		int file = rn(has_migrate ? NR_WFILES : 2);
+		int file = rn(nr_wfiles);
 		struct cg *cg = rn(2) ? &cg_c : &cg_t;
 
 		len = gen_random(file, &origin);
@@ -1673,6 +1909,27 @@ static void run_passes(void)
 	ok = pass_completed(&cg_c, &c0) && ok;
 	tap(no_pass(&cg_t, &t0) && ok,
 	    "a weight change in T: a pass of C (inherits it, migration on), none of T (off)");
+	/* an ancestor's change of C's effective scope */
+	if (has_scope) {
+		try_str(&cg_c, F_SCOPE, "inherit");
+		ok = stat_settled(&cg_t) && stat_settled(&cg_c);
+		t0 = cg_t.stat;
+		c0 = cg_c.stat;
+		try_str(&cg_t, F_SCOPE, eff_scope(&cg_t) == SC_ANON ? "all" :
+			"anon");
+		counted(&cg_c, &c0);
+		ok = pass_completed(&cg_c, &c0) && ok;
+		tap(no_pass(&cg_t, &t0) && ok,
+		    "a scope change in T: a pass of C (inherits it, migration on), none of T (off)");
+		/* and C's own: "all" where T's is "anon", or the other way */
+		ok = stat_settled(&cg_c);
+		c0 = cg_c.stat;
+		try_str(&cg_c, F_SCOPE, eff_scope(&cg_t) == SC_ANON ? "all" :
+			"anon");
+		counted(&cg_c, &c0);
+		tap(pass_completed(&cg_c, &c0) && ok,
+		    "C's own scope, another effective value: a pass of C (migration on)");
+	}
 	tap(!not_counted,
 	    "each of those passes is in migrate_passes_started when the write that starts it returns (%ld not)",
 	    not_counted);
@@ -1731,17 +1988,22 @@ int main(int argc, char **argv)
 		bail("page size is not %d", PAGE);
 	possible = sysfs_nodes("possible");
 	has_migrate = !access(MPOLT_CGROOT "/mpol.migrate.effective", F_OK);
-	if (has_migrate)
-		nr_files = NR_FILES;
-	else
+	has_scope = !access(MPOLT_CGROOT "/mpol.scope.effective", F_OK);
+	if (has_scope && !has_migrate)
+		bail("mpol.scope without mpol.migrate: not a kernel of this series");
+	nr_wfiles = has_scope ? 4 : has_migrate ? 3 : 2;
+	if (!has_migrate)
 		diag("no mpol.migrate: its inputs are left out");
+	if (!has_scope)
+		diag("no mpol.scope: its inputs are left out");
 	read_root_weights();
 	setup_cgroups();
 	if (!tap(!check_files("setup"), "model of P/T/C matches the files after setup"))
 		return 1;
 	tap(check_file_modes() && !check_files("writes to read-only files"),
-	    "writable mpol files: mpol.policy, mpol.weights%s only; the others refuse writes",
-	    has_migrate ? " and mpol.migrate" : "");
+	    "writable mpol files: mpol.policy, mpol.weights%s%s only; the others refuse writes",
+	    has_migrate ? ", mpol.migrate" : "",
+	    has_scope ? ", mpol.scope" : "");
 
 	run_crafted();
 	crafted_dis = disagreements;

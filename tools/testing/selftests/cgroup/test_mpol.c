@@ -25,6 +25,7 @@
  */
 #define _GNU_SOURCE
 
+#include <alloca.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/io_uring.h>
@@ -40,6 +41,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/uio.h>
@@ -5011,6 +5014,1487 @@ cleanup:
 	return ret;
 }
 
+/*
+ * mpol.scope: "inherit" (the default), "all" or "anon".  With an
+ * effective "anon" the cgroup's policy governs only the anonymous
+ * private memory of its members (heap, anonymous mmap, thread stacks,
+ * private copies of file pages); the main thread's stack, the page
+ * cache, tmpfs and shared anonymous memory use the system default, the
+ * node of the CPU.  A task's or a VMA's own policy is not affected, and
+ * the cgroup weights apply to every weighted-interleave allocation.
+ */
+#define SC_PAGES	3072		/* 12 MiB: 512 cycles of 3:1:1:1 */
+#define SC_STACK_PAGES	1024		/* 4 MiB of the main thread's stack */
+#define SC_SMALL	1024
+#define SC_NR		9		/* regions of a scope child */
+/*
+ * Page cache pages get their node from the task's interleave cursor
+ * (no interleave index), which the slab and page table pages the task
+ * allocates meanwhile advance too: a few pages of slack on top of a
+ * weight cycle for those regions.
+ */
+#define SC_CURSOR_SLACK	16
+
+#ifndef TMPFS_MAGIC
+#define TMPFS_MAGIC	0x01021994
+#endif
+#ifndef RAMFS_MAGIC
+#define RAMFS_MAGIC	0x858458f6
+#endif
+#ifndef EXT4_SUPER_MAGIC
+#define EXT4_SUPER_MAGIC 0xef53
+#endif
+
+static const char * const scope_not_on_root[] = { "mpol.scope" };
+
+static int need_scope(const char *root)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/mpol.scope.effective", root);
+	if (!access(path, F_OK))
+		return 0;
+	snprintf(skip_reason, sizeof(skip_reason),
+		 "no mpol.scope.effective in %s: no mpol.scope", root);
+	return -1;
+}
+
+/* Write @val to mpol.scope; it must read back as @own, effective @eff. */
+static int set_scope(const char *cg, const char *val, const char *own,
+		     const char *eff)
+{
+	if (cg_writef(cg, "mpol.scope", "%s", val))
+		return -1;
+	if (own && cg_expect(cg, "mpol.scope", own))
+		return -1;
+	if (eff && cg_expect(cg, "mpol.scope.effective", eff))
+		return -1;
+	return 0;
+}
+
+/* The scope files of three cgroups (parent, cgroup, child) */
+static int expect_scopes(char * const *cgs, const char * const *own,
+			 const char * const *eff)
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (cg_expect(cgs[i], "mpol.scope", own[i]) ||
+		    cg_expect(cgs[i], "mpol.scope.effective", eff[i]))
+			return -1;
+	return 0;
+}
+
+struct scope_value {
+	const char *in;
+	size_t len;			/* 0: strlen(in) */
+	const char *own;
+};
+
+#define SV(s, o)	{ s, 0, o }
+
+static const struct scope_value scope_values[] = {
+	SV("anon", "anon\n"),
+	SV("all", "all\n"),
+	SV("inherit", "inherit\n"),
+	SV("anon\n", "anon\n"),
+	SV("all\n", "all\n"),
+	SV("inherit\n", "inherit\n"),
+	SV(" anon", "anon\n"),
+	SV("\tall\t\n", "all\n"),
+	SV("all\n\n", "all\n"),
+	SV("  anon  \r\n\n", "anon\n"),
+	SV("\n\ninherit\t", "inherit\n"),
+	SV("\vanon\r\n", "anon\n"),
+	SV("\fall\f", "all\n"),
+	SV(" inherit \f", "inherit\n"),
+};
+
+static const struct bad_write bad_scopes[] = {
+	BAD("\n", E_INVAL),
+	BAD(" ", E_INVAL),
+	BAD(" \t\n", E_INVAL),
+	BAD("\n\n", E_INVAL),
+	BAD("ANON", E_INVAL),
+	BAD("Anon", E_INVAL),
+	BAD("aNON", E_INVAL),
+	BAD("ALL", E_INVAL),
+	BAD("All", E_INVAL),
+	BAD("INHERIT", E_INVAL),
+	BAD("Inherit", E_INVAL),
+	BAD("anon2", E_INVAL),
+	BAD("anon-", E_INVAL),
+	BAD("anon:", E_INVAL),
+	BAD("anon:0", E_INVAL),
+	BAD("anon=1", E_INVAL),
+	BAD("all2", E_INVAL),
+	BAD("alll", E_INVAL),
+	BAD("inherits", E_INVAL),
+	BAD("inheritx", E_INVAL),
+	BAD("a", E_INVAL),
+	BAD("an", E_INVAL),
+	BAD("ano", E_INVAL),
+	BAD("al", E_INVAL),
+	BAD("inher", E_INVAL),
+	BAD("anonymous", E_INVAL),
+	BAD("anon_only", E_INVAL),
+	BAD("file", E_INVAL),
+	BAD("none", E_INVAL),
+	BAD("local", E_INVAL),
+	BAD("default", E_INVAL),
+	BAD("off", E_INVAL),
+	BAD("on", E_INVAL),
+	BAD("0", E_INVAL),
+	BAD("1", E_INVAL),
+	BAD("an on", E_INVAL),
+	BAD("a ll", E_INVAL),
+	BAD("anon all", E_INVAL),
+	BAD("all anon", E_INVAL),
+	BAD("inherit x", E_INVAL),
+	BAD("anon anon", E_INVAL),
+	BAD("anon\tall", E_INVAL),
+	BAD("anon\nall", E_INVAL),
+	BAD("all\n\nanon", E_INVAL),
+	BAD("anon\n\ninherit\n", E_INVAL),
+	BAD("an\non", E_INVAL),
+	BAD("anon,all", E_INVAL),
+	BAD("bind:%d", E_INVAL),
+	BAD("%d 3", E_INVAL),
+	BAD("\240anon\241", E_INVAL),
+	BAD("anon\xff", E_INVAL),
+	BAD_NUL("\0", E_INVAL),
+	BAD_NUL("\0anon", E_INVAL),
+	BAD_NUL("anon\0", E_INVAL),
+	BAD_NUL("an\0on", E_INVAL),
+	BAD_NUL("all\0\n", E_INVAL),
+	BAD_NUL("inherit\0x", E_INVAL),
+	BAD_NUL("all\n\0", E_INVAL),
+};
+
+#define SC_FILES	10
+
+static const char * const sc_file_names[SC_FILES] = {
+	"mpol.policy", "mpol.policy.effective", "mpol.weights",
+	"mpol.weights.effective", "mpol.scope", "mpol.scope.effective",
+	"mpol.migrate", "mpol.migrate.effective", "mpol.events",
+	"mpol.events.local",
+};
+
+/* Every mpol file of a cgroup and its parent and child, as read */
+struct scope_files {
+	int nr;
+	int file[SC_FILES * 3];		/* cgroup * SC_FILES + file */
+	char text[SC_FILES * 3][512];
+};
+
+static int read_scope_files(char * const *cgs, struct scope_files *f)
+{
+	const char * const *names = sc_file_names;
+	char path[PATH_MAX];
+	int i, j;
+
+	f->nr = 0;
+	for (i = 0; i < 3; i++) {
+		for (j = 0; j < SC_FILES; j++) {
+			char *t = f->text[f->nr];
+
+			snprintf(path, sizeof(path), "%s/%s", cgs[i], names[j]);
+			if (access(path, F_OK))
+				continue;	/* no mpol.migrate */
+			f->file[f->nr] = i * SC_FILES + j;
+			if (cg_read(cgs[i], names[j], t, sizeof(f->text[0]))) {
+				ksft_print_msg("cannot read %s\n", path);
+				return -1;
+			}
+			f->nr++;
+		}
+	}
+	return 0;
+}
+
+/* The first file that differs ("P/mpol.scope"), or NULL */
+static const char *scope_files_diff(const struct scope_files *a,
+				    const struct scope_files *b)
+{
+	static char buf[64];
+	int i;
+
+	if (a->nr != b->nr)
+		return "the set of files";
+	for (i = 0; i < a->nr; i++) {
+		if (a->file[i] == b->file[i] && !strcmp(a->text[i], b->text[i]))
+			continue;
+		snprintf(buf, sizeof(buf), "%c/%s",
+			 "PCG"[a->file[i] / SC_FILES],
+			 sc_file_names[a->file[i] % SC_FILES]);
+		return buf;
+	}
+	return NULL;
+}
+
+/*
+ * Write @len bytes of @buf to @cgs[1]/mpol.scope, expecting one of the
+ * errnos of @err, and no change in any mpol file of the three cgroups.
+ */
+static int scope_refused(char * const *cgs, const char *buf, size_t len,
+			 int err, const struct scope_files *before,
+			 struct scope_files *after)
+{
+	const char *diff;
+	char e[256];
+	ssize_t ret;
+
+	ret = cg_write_raw(cgs[1], "mpol.scope", buf, len);
+	if (ret >= 0 || !(errno_class(-ret) & err)) {
+		ksft_print_msg("writing \"%s\" (%zu bytes) to %s/mpol.scope: %s\n",
+			       esc(buf, len, e, sizeof(e)), len, cgs[1],
+			       ret >= 0 ? "accepted" : strerror(-ret));
+		/* back to the state the next writes expect */
+		cg_write_raw(cgs[1], "mpol.scope", "anon", 4);
+		return -1;
+	}
+	if (read_scope_files(cgs, after))
+		return -1;
+	diff = scope_files_diff(before, after);
+	if (!diff)
+		return 0;
+	ksft_print_msg("refused write \"%s\" to mpol.scope changed %s\n",
+		       esc(buf, len, e, sizeof(e)), diff);
+	cg_write_raw(cgs[1], "mpol.scope", "anon", 4);
+	return -1;
+}
+
+/*
+ * mpol.scope: not on the root, whose mpol.scope.effective is "all";
+ * "inherit" in a new cgroup; every valid form reads back normalized;
+ * the effective value down three levels; refused writes fail with
+ * EINVAL and change no mpol file of the cgroup, its parent or its child.
+ */
+static int test_mpol_scope_parse(const char *root)
+{
+	static const char * const inh[3] = {
+		"inherit\n", "inherit\n", "inherit\n",
+	};
+	static const char * const alls[3] = { "all\n", "all\n", "all\n" };
+	static const char * const anons[3] = {
+		"anon\n", "anon\n", "anon\n",
+	};
+	struct scope_files *before = NULL, *after = NULL;
+	char *cgs[3] = { NULL, NULL, NULL };
+	char path[PATH_MAX], buf[256], *big = NULL;
+	int ret = KSFT_FAIL, fails = 0, k;
+	size_t i, len;
+
+	if (need_scope(root))
+		return KSFT_SKIP;
+
+	for (i = 0; i < ARRAY_SIZE(scope_not_on_root); i++) {
+		snprintf(path, sizeof(path), "%s/%s", root,
+			 scope_not_on_root[i]);
+		if (!access(path, F_OK) || errno != ENOENT) {
+			ksft_print_msg("%s: exists on the root\n", path);
+			return KSFT_FAIL;
+		}
+	}
+	if (cg_expect(root, "mpol.scope.effective", "all\n"))
+		return KSFT_FAIL;
+
+	before = malloc(sizeof(*before));
+	after = malloc(sizeof(*after));
+	big = malloc(page_size + 1);
+	cgs[0] = cg_name(root, "mpol_test_scope_parse");
+	cgs[1] = cgs[0] ? cg_name(cgs[0], "c") : NULL;
+	cgs[2] = cgs[1] ? cg_name(cgs[1], "g") : NULL;
+	if (!before || !after || !big || !cgs[2] || cg_create(cgs[0]))
+		goto cleanup;
+	if (cg_write(cgs[0], "cgroup.subtree_control", "+mpol") ||
+	    cg_create(cgs[1]) ||
+	    cg_write(cgs[1], "cgroup.subtree_control", "+mpol") ||
+	    cg_create(cgs[2]))
+		goto cleanup;
+	if (expect_scopes(cgs, inh, alls))
+		goto cleanup;
+
+	/* every valid form, in the middle cgroup; P and G see it */
+	for (i = 0; i < ARRAY_SIZE(scope_values); i++) {
+		const struct scope_value *v = &scope_values[i];
+		const char *eff = strcmp(v->own, "inherit\n") ? v->own :
+				  "all\n";
+		const char *own[3] = { "inherit\n", v->own, "inherit\n" };
+		const char *effs[3] = { "all\n", eff, eff };
+
+		len = v->len ? v->len : strlen(v->in);
+		if (cg_write_raw(cgs[1], "mpol.scope", v->in, len) !=
+		    (ssize_t)len) {
+			ksft_print_msg("writing \"%s\" to %s/mpol.scope failed\n",
+				       esc(v->in, len, buf, sizeof(buf)),
+				       cgs[1]);
+			goto cleanup;
+		}
+		if (expect_scopes(cgs, own, effs))
+			goto cleanup;
+	}
+	/* the longest write: "anon" and white space, page_size bytes */
+	memset(big, ' ', page_size);
+	memcpy(big + 7, "anon", 4);
+	big[page_size - 1] = '\n';
+	if (cg_write_raw(cgs[1], "mpol.scope", big, page_size) != page_size) {
+		ksft_print_msg("writing \"anon\" padded to %ld bytes failed\n",
+			       page_size);
+		goto cleanup;
+	}
+	if (cg_expect(cgs[1], "mpol.scope", "anon\n") ||
+	    cg_expect(cgs[2], "mpol.scope.effective", "anon\n"))
+		goto cleanup;
+
+	/* resolution through three levels */
+	if (set_scope(cgs[1], "inherit", "inherit\n", "all\n") ||
+	    set_scope(cgs[0], "anon", "anon\n", "anon\n") ||
+	    expect_scopes(cgs, (const char * const []){ "anon\n",
+			  "inherit\n", "inherit\n" }, anons))
+		goto cleanup;
+	if (set_scope(cgs[1], "all", "all\n", "all\n") ||
+	    expect_scopes(cgs, (const char * const []){ "anon\n", "all\n",
+			  "inherit\n" },
+			  (const char * const []){ "anon\n", "all\n",
+			  "all\n" }))
+		goto cleanup;
+	if (set_scope(cgs[2], "anon", "anon\n", "anon\n") ||
+	    set_scope(cgs[0], "all", "all\n", "all\n") ||
+	    expect_scopes(cgs, (const char * const []){ "all\n", "all\n",
+			  "anon\n" },
+			  (const char * const []){ "all\n", "all\n",
+			  "anon\n" }))
+		goto cleanup;
+	if (set_scope(cgs[1], "inherit", "inherit\n", "all\n") ||
+	    set_scope(cgs[0], "anon", "anon\n", "anon\n") ||
+	    set_scope(cgs[2], "all", "all\n", "all\n") ||
+	    expect_scopes(cgs, (const char * const []){ "anon\n",
+			  "inherit\n", "all\n" },
+			  (const char * const []){ "anon\n", "anon\n",
+			  "all\n" }))
+		goto cleanup;
+	/* back to the root's value from the top */
+	if (set_scope(cgs[2], "inherit", "inherit\n", "anon\n") ||
+	    set_scope(cgs[0], "inherit", "inherit\n", "all\n") ||
+	    expect_scopes(cgs, inh, alls))
+		goto cleanup;
+	/* the scope is its own setting: policy and weights stay */
+	if (cg_expect(cgs[1], "mpol.policy", "inherit\n") ||
+	    cg_expect(cgs[1], "mpol.policy.effective", "local\n") ||
+	    cg_expect(cgs[1], "mpol.weights", ""))
+		goto cleanup;
+
+	/*
+	 * Refused writes to C, in a state where every file shows something
+	 * of its own: P "anon", C "all", G inherits; C has a policy and a
+	 * weight.
+	 */
+	if (set_scope(cgs[0], "anon", "anon\n", "anon\n") ||
+	    set_scope(cgs[1], "all", "all\n", "all\n") ||
+	    cg_writef(cgs[1], "mpol.policy", "interleave:%d", mem_nodes[0]) ||
+	    cg_writef(cgs[1], "mpol.weights", "%d 7", mem_nodes[0]))
+		goto cleanup;
+	for (k = 0; k < 2; k++) {
+		/* both with C "all" and with C "anon" */
+		const char *own = k ? "anon" : "all";
+
+		if (cg_writef(cgs[1], "mpol.scope", "%s", own) ||
+		    read_scope_files(cgs, before))
+			goto cleanup;
+		for (i = 0; i < ARRAY_SIZE(bad_scopes); i++) {
+			const struct bad_write *b = &bad_scopes[i];
+
+			if (b->len) {
+				memcpy(buf, b->str, b->len);
+				len = b->len;
+			} else {
+				len = snprintf(buf, sizeof(buf), b->str,
+					       mem_nodes[0]);
+			}
+			if (scope_refused(cgs, buf, len, b->err, before,
+					  after)) {
+				fails++;
+				cg_writef(cgs[1], "mpol.scope", "%s", own);
+			}
+		}
+		/* too long: all x, and one byte more than kernfs takes */
+		memset(big, 'x', page_size + 1);
+		memcpy(big, "anon", 4);
+		fails += !!scope_refused(cgs, big, page_size, E_INVAL, before,
+					 after);
+		memset(big, ' ', page_size + 1);
+		memcpy(big, "all", 3);
+		fails += !!scope_refused(cgs, big, page_size + 1,
+					 E_2BIG | E_INVAL, before, after);
+		/* an empty write does not reach mpol: 0, nothing changes */
+		if (cg_write_raw(cgs[1], "mpol.scope", "", 0) != 0 ||
+		    read_scope_files(cgs, after) ||
+		    scope_files_diff(before, after)) {
+			ksft_print_msg("an empty write to mpol.scope failed or changed a file\n");
+			fails++;
+		}
+	}
+	if (fails) {
+		ksft_print_msg("%d bad writes to mpol.scope not refused properly\n",
+			       fails);
+		goto cleanup;
+	}
+	/* read-only: mpol.scope.effective */
+	if (cg_write_raw(cgs[1], "mpol.scope.effective", "anon", 4) >= 0) {
+		ksft_print_msg("%s/mpol.scope.effective took a write\n",
+			       cgs[1]);
+		goto cleanup;
+	}
+
+	ret = KSFT_PASS;
+cleanup:
+	for (i = 3; i-- > 0;) {
+		if (cgs[i])
+			cg_destroy(cgs[i]);
+		free(cgs[i]);
+	}
+	free(big);
+	free(after);
+	free(before);
+	return ret;
+}
+
+/* The regions of a scope child, and where their pages go under "anon" */
+enum {
+	SR_ANON,			/* MAP_PRIVATE | MAP_ANONYMOUS */
+	SR_HEAP,			/* brk */
+	SR_TSTACK,			/* a pthread stack (MAP_STACK) */
+	SR_COW,				/* private copies of file pages */
+	SR_STACK,			/* the main thread's stack */
+	SR_READ,			/* page cache read with read(2) */
+	SR_PRIVATE,			/* MAP_PRIVATE file, read faults */
+	SR_MEMFD,			/* tmpfs: memfd_create() */
+	SR_SHARED,			/* MAP_SHARED | MAP_ANONYMOUS */
+	NR_SR
+};
+
+static const struct {
+	const char *name;
+	bool anon;			/* governed by the policy under "anon" */
+	bool cursor;			/* no interleave index */
+} sc_regions[NR_SR] = {
+	[SR_ANON] = { "anonymous mmap", true, false },
+	[SR_HEAP] = { "brk heap", true, false },
+	[SR_TSTACK] = { "pthread stack", true, false },
+	[SR_COW] = { "written MAP_PRIVATE file pages", true, false },
+	[SR_STACK] = { "main thread stack", false, false },
+	[SR_READ] = { "page cache, read(2)", false, true },
+	[SR_PRIVATE] = { "MAP_PRIVATE file, read faults", false, true },
+	[SR_MEMFD] = { "memfd (tmpfs)", false, false },
+	[SR_SHARED] = { "MAP_SHARED|MAP_ANONYMOUS", false, false },
+};
+
+/* What a scope child does and reports, in memory shared with the test */
+struct scope_job {
+	cpu_set_t cpus;
+	char file[2][PATH_MAX];		/* for SR_READ, SR_PRIVATE/SR_COW */
+	int own_nodes[4];		/* set_mempolicy() WI over these */
+	int nr_own;
+	int nodes[4];			/* for mbind() */
+	int bind_node;			/* the node of mbind(MPOL_BIND) */
+	int nr;
+	struct placement pl[SC_NR];
+	char failed[256];
+};
+
+static __printf(2, 3) int sc_fail(struct scope_job *sj, const char *fmt, ...)
+{
+	int saved = errno;
+	va_list ap;
+	int len;
+
+	va_start(ap, fmt);
+	len = vsnprintf(sj->failed, sizeof(sj->failed), fmt, ap);
+	va_end(ap);
+	if (len > 0 && (size_t)len < sizeof(sj->failed))
+		snprintf(sj->failed + len, sizeof(sj->failed) - len, ": %s",
+			 strerror(saved));
+	return 1;
+}
+
+/*
+ * Run on @cpus, without THP, with room for the stack regions; returns
+ * what failed, or NULL.
+ */
+static const char *sc_setup(const cpu_set_t *cpus)
+{
+	struct rlimit rl;
+
+	if (sched_setaffinity(0, sizeof(*cpus), cpus))
+		return "sched_setaffinity";
+	if (prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0))
+		return "PR_SET_THP_DISABLE";
+	if (getrlimit(RLIMIT_STACK, &rl))
+		return "getrlimit";
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < 64 << 20) {
+		rl.rlim_cur = 64 << 20;
+		if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < rl.rlim_cur)
+			rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_STACK, &rl))
+			return "setrlimit(RLIMIT_STACK)";
+	}
+	return NULL;
+}
+
+static int sc_child_setup(struct scope_job *sj)
+{
+	const char *what = sc_setup(&sj->cpus);
+
+	return what ? sc_fail(sj, "%s", what) : 0;
+}
+
+static int sc_count(struct scope_job *sj, int r, char *p, long npages)
+{
+	if (count_region(p, npages, &sj->pl[r], NULL))
+		return sc_fail(sj, "move_pages of region %d", r);
+	return 0;
+}
+
+/* Read every page, so that move_pages() finds the page cache pages. */
+static void read_region(const char *p, long npages)
+{
+	long i;
+
+	for (i = 0; i < npages; i++)
+		__atomic_load_n(p + i * page_size, __ATOMIC_RELAXED);
+}
+
+/*
+ * Stack pages for a region: the deepest @npages of an alloca() of
+ * SC_STACK_GAP pages more, which the pages that the calls before (on
+ * another CPU, before sched_setaffinity()) may have touched stay in.
+ */
+#define SC_STACK_GAP	64
+#define sc_alloca_pages(npages)						\
+	((char *)(((unsigned long)alloca(((npages) + SC_STACK_GAP + 1) *	\
+					  page_size) + page_size - 1) &	\
+		  ~(page_size - 1)))
+
+/*
+ * @npages of the stack, touched page by page, and counted (gcc does not
+ * inline a function that calls alloca())
+ */
+static int sc_stack(struct scope_job *sj, int r, long npages)
+{
+	char *p = sc_alloca_pages(npages);
+
+	touch_region(p, npages);
+	return sc_count(sj, r, p, npages);
+}
+
+static void *sc_thread(void *arg)
+{
+	return (void *)(long)sc_stack(arg, SR_TSTACK, SC_PAGES);
+}
+
+/* A pthread whose stack (glibc: mmap with MAP_STACK) gets SC_PAGES */
+static int sc_thread_stack(struct scope_job *sj)
+{
+	pthread_attr_t attr;
+	pthread_t t;
+	void *tret;
+
+	if (pthread_attr_init(&attr) ||
+	    pthread_attr_setstacksize(&attr, (SC_PAGES + 320) * page_size))
+		return sc_fail(sj, "pthread_attr");
+	errno = pthread_create(&t, &attr, sc_thread, sj);
+	pthread_attr_destroy(&attr);
+	if (errno)
+		return sc_fail(sj, "pthread_create");
+	if (pthread_join(t, &tret) || tret)
+		return 1;
+	return 0;
+}
+
+static int sc_heap(struct scope_job *sj)
+{
+	long len = SC_PAGES * page_size;
+	char *cur = sbrk(0), *p;
+
+	p = (char *)(((unsigned long)cur + page_size - 1) & ~(page_size - 1));
+	if (cur == (void *)-1 || sbrk(p - cur + len) == (void *)-1)
+		return sc_fail(sj, "sbrk");
+	touch_region(p, SC_PAGES);
+	return sc_count(sj, SR_HEAP, p, SC_PAGES);
+}
+
+/* read(2) file 0 with a small buffer, then map it to find its pages. */
+static int sc_read_file(struct scope_job *sj, int r, long npages)
+{
+	long len = npages * page_size, done = 0;
+	char *buf = map_region(16), *p;
+	ssize_t n;
+	int fd;
+
+	fd = open(sj->file[0], O_RDONLY);
+	if (fd < 0 || !buf)
+		return sc_fail(sj, "open %s", sj->file[0]);
+	touch_region(buf, 16);
+	while (done < len) {
+		n = read(fd, buf, 16 * page_size);
+		if (n <= 0)
+			return sc_fail(sj, "read %s", sj->file[0]);
+		done += n;
+	}
+	p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return sc_fail(sj, "mmap %s", sj->file[0]);
+	read_region(p, npages);
+	return sc_count(sj, r, p, npages);
+}
+
+/*
+ * Map file 1 MAP_PRIVATE, read every page (page cache), count; then
+ * write every page (private copies) and count again.
+ */
+static int sc_private_file(struct scope_job *sj, int r_clean, int r_cow,
+			   long npages)
+{
+	char *p;
+	int fd;
+
+	fd = open(sj->file[1], O_RDONLY);
+	if (fd < 0)
+		return sc_fail(sj, "open %s", sj->file[1]);
+	p = mmap(NULL, npages * page_size, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return sc_fail(sj, "mmap %s", sj->file[1]);
+	read_region(p, npages);
+	if (sc_count(sj, r_clean, p, npages))
+		return 1;
+	if (r_cow < 0)
+		return 0;
+	touch_region(p, npages);
+	return sc_count(sj, r_cow, p, npages);
+}
+
+static int sc_memfd(struct scope_job *sj, int r, long npages)
+{
+	char *p;
+	int fd;
+
+	fd = memfd_create("mpol_test_scope", MFD_CLOEXEC);
+	if (fd < 0 || ftruncate(fd, npages * page_size))
+		return sc_fail(sj, "memfd_create");
+	p = mmap(NULL, npages * page_size, PROT_READ | PROT_WRITE,
+		 MAP_SHARED, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return sc_fail(sj, "mmap of the memfd");
+	touch_region(p, npages);
+	return sc_count(sj, r, p, npages);
+}
+
+/* MAP_SHARED | MAP_ANONYMOUS, under an mbind() policy if @mode >= 0 */
+static int sc_shared(struct scope_job *sj, int r, long npages, int mode)
+{
+	unsigned long mask[MASK_LONGS] = { 0 };
+	char *p;
+	int i;
+
+	p = mmap(NULL, npages * page_size, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return sc_fail(sj, "mmap(MAP_SHARED | MAP_ANONYMOUS)");
+	for (i = 0; i < sj->nr; i++)
+		mask_set(mask, sj->nodes[i]);
+	if (mode >= 0 && sys_mbind(p, npages * page_size, mode, mask,
+				   MASK_MAXNODE, 0))
+		return sc_fail(sj, "mbind(%d) of shared anonymous memory",
+			       mode);
+	touch_region(p, npages);
+	return sc_count(sj, r, p, npages);
+}
+
+/* Private anonymous memory, under mbind(MPOL_BIND) if @bind */
+static int sc_anon(struct scope_job *sj, int r, long npages, bool bind)
+{
+	unsigned long mask[MASK_LONGS] = { 0 };
+	char *p = map_region(npages);
+
+	if (!p)
+		return sc_fail(sj, "mmap");
+	mask_set(mask, sj->bind_node);
+	if (bind && sys_mbind(p, npages * page_size, MPOL_BIND, mask,
+			      MASK_MAXNODE, 0))
+		return sc_fail(sj, "mbind(MPOL_BIND)");
+	touch_region(p, npages);
+	return sc_count(sj, r, p, npages);
+}
+
+/* Every region of sc_regions[], in a member of @cgroup. */
+static int child_scope(const char *cgroup, void *arg)
+{
+	struct scope_job *sj = arg;
+
+	(void)cgroup;
+	if (sc_child_setup(sj) ||
+	    sc_anon(sj, SR_ANON, SC_PAGES, false) || sc_heap(sj) ||
+	    sc_thread_stack(sj) || sc_stack(sj, SR_STACK, SC_STACK_PAGES) ||
+	    sc_read_file(sj, SR_READ, SC_PAGES) ||
+	    sc_private_file(sj, SR_PRIVATE, SR_COW, SC_PAGES) ||
+	    sc_memfd(sj, SR_MEMFD, SC_PAGES) ||
+	    sc_shared(sj, SR_SHARED, SC_PAGES, -1))
+		return 1;
+	return 0;
+}
+
+/*
+ * A directory on a block file system (the page cache regions need one
+ * that reads from a device): "/" if it is one, else the current one.
+ */
+static const char *sc_file_dir(void)
+{
+	static const char * const dirs[] = { "/", "." };
+	struct statfs sf;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+		if (statfs(dirs[i], &sf) || sf.f_type == TMPFS_MAGIC ||
+		    sf.f_type == RAMFS_MAGIC || access(dirs[i], W_OK))
+			continue;
+		if (sf.f_type != EXT4_SUPER_MAGIC)
+			ksft_print_msg("files in %s: file system %#lx, not ext4\n",
+				       dirs[i], (unsigned long)sf.f_type);
+		return dirs[i];
+	}
+	return NULL;
+}
+
+/* Pages of @fd's first @npages that are in the page cache */
+static long file_resident(int fd, long npages)
+{
+	unsigned char *vec = calloc(npages, 1);
+	long i, n = -1;
+	void *p;
+
+	p = mmap(NULL, npages * page_size, PROT_READ, MAP_SHARED, fd, 0);
+	if (vec && p != MAP_FAILED && !mincore(p, npages * page_size, vec))
+		for (n = 0, i = 0; i < npages; i++)
+			n += vec[i] & 1;
+	if (p != MAP_FAILED)
+		munmap(p, npages * page_size);
+	free(vec);
+	return n;
+}
+
+/*
+ * Drop @path's pages from the page cache: fsync(), POSIX_FADV_DONTNEED
+ * and, if mincore() still finds some, drop_caches.
+ */
+static int sc_drop_file(const char *path, long npages)
+{
+	long left;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0) {
+		ksft_perror(path);
+		return -1;
+	}
+	fsync(fd);
+	posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+	left = file_resident(fd, npages);
+	if (left) {
+		sync();
+		write_text("/proc/sys/vm/drop_caches", "1", 1);
+		left = file_resident(fd, npages);
+	}
+	close(fd);
+	if (!left)
+		return 0;
+	ksft_print_msg("%s: %ld of %ld pages still cached after DONTNEED and drop_caches\n",
+		       path, left, npages);
+	return -1;
+}
+
+/* A file of @npages pages of data (not holes), on disk */
+static int sc_make_file(const char *path, long npages)
+{
+	char *buf = malloc(page_size);
+	long i;
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || !buf) {
+		ksft_perror(path);
+		free(buf);
+		return -1;
+	}
+	for (i = 0; i < npages; i++) {
+		memset(buf, 'a' + i % 26, page_size);
+		if (write(fd, buf, page_size) != page_size) {
+			ksft_perror(path);
+			close(fd);
+			free(buf);
+			return -1;
+		}
+	}
+	free(buf);
+	if (fsync(fd)) {
+		ksft_perror("fsync");
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/*
+ * The files of a scope child, out of the page cache; @dir on a block
+ * file system, @tag makes the names.
+ */
+static int sc_files(struct scope_job *sj, const char *dir, const char *tag,
+		    bool create)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		snprintf(sj->file[i], sizeof(sj->file[i]),
+			 "%s/mpol_test_%s.%d", strcmp(dir, "/") ? dir : "",
+			 tag, i);
+		if (create && sc_make_file(sj->file[i], SC_PAGES))
+			return -1;
+		if (sc_drop_file(sj->file[i], SC_PAGES))
+			return -1;
+	}
+	return 0;
+}
+
+static void sc_unlink(struct scope_job *sj)
+{
+	int i;
+
+	for (i = 0; sj && i < 2; i++)
+		if (sj->file[i][0])
+			unlink(sj->file[i]);
+}
+
+static struct scope_job *sc_alloc(void)
+{
+	struct scope_job *sj;
+
+	sj = mmap(NULL, sizeof(*sj), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sj == MAP_FAILED) {
+		ksft_perror("mmap");
+		return NULL;
+	}
+	memset(sj, 0, sizeof(*sj));
+	return sj;
+}
+
+static void sc_free(struct scope_job *sj)
+{
+	if (sj)
+		munmap(sj, sizeof(*sj));
+}
+
+/*
+ * The local node: the first node with memory and CPUs.  @sj runs on
+ * its CPUs; sets skip_reason if there is none.
+ */
+static int sc_local(struct scope_job *sj)
+{
+	int i;
+
+	for (i = 0; i < nr_mem_nodes; i++)
+		if (node_cpus(mem_nodes[i], &sj->cpus))
+			return mem_nodes[i];
+	snprintf(skip_reason, sizeof(skip_reason),
+		 "needs a node with memory and CPUs");
+	return -1;
+}
+
+/* Run @fn in @cg; print what failed. */
+static int sc_run(const char *cg, int (*fn)(const char *, void *),
+		  struct scope_job *sj)
+{
+	int ret;
+
+	memset(sj->pl, 0, sizeof(sj->pl));
+	sj->failed[0] = '\0';
+	ret = cg_run(cg, fn, sj);
+	if (!ret)
+		return 0;
+	ksft_print_msg("child in %s failed (%d): %s\n", cg, ret,
+		       sj->failed[0] ? sj->failed : "cannot enter the cgroup?");
+	return -1;
+}
+
+/*
+ * Like check_placement(), with @slack pages more than a weight cycle
+ * allowed per node; quiet: the caller prints every region.
+ */
+static bool placement_ok(const struct placement *pl, int nr,
+			 const int *nodes, const int *weights, long slack)
+{
+	long total = 0, maxw = 0, sum = 0;
+	int i;
+
+	if (pl->pages <= 0 || pl->unknown)
+		return false;
+	for (i = 0; i < nr; i++) {
+		total += weights[i];
+		if (weights[i] > maxw)
+			maxw = weights[i];
+	}
+	for (i = 0; i < nr; i++) {
+		long diff = pl->nodes[nodes[i]] * total -
+			    pl->pages * weights[i];
+
+		if (labs(diff) > (maxw + slack) * total)
+			return false;
+		sum += pl->nodes[nodes[i]];
+	}
+	return sum == pl->pages;
+}
+
+/*
+ * Check the regions @pl[0..@nr) named @names: region i must be placed by
+ * @weights over @nodes if @by_weights[i] (with SC_CURSOR_SLACK if
+ * @cursor[i]), else be on node @on[i].  Every region is printed, its
+ * counts and what was expected; on a failure the free memory too.
+ */
+static int sc_check(const char *what, const struct placement *pl, int nr,
+		    const char * const *names, const bool *by_weights,
+		    const bool *cursor, const int *on, const int *nodes,
+		    const int *weights)
+{
+	char got[1024], want[256];
+	int i, j, off, total = 0, fails = 0;
+	int one = 1;
+
+	for (j = 0; j < 4; j++)
+		total += weights[j];
+	for (i = 0; i < nr; i++) {
+		long slack = cursor[i] ? SC_CURSOR_SLACK : 0;
+		bool ok;
+
+		if (by_weights[i]) {
+			ok = placement_ok(&pl[i], 4, nodes, weights, slack);
+			off = 0;
+			for (j = 0; j < 4; j++)
+				off += snprintf(want + off, sizeof(want) - off,
+						" node%d:%ld", nodes[j],
+						pl[i].pages * weights[j] /
+						total);
+			snprintf(want + off, sizeof(want) - off, " (+-%ld)",
+				 3 + slack);
+		} else {
+			ok = placement_ok(&pl[i], 1, &on[i], &one, 0);
+			snprintf(want, sizeof(want), " node%d:%ld", on[i],
+				 pl[i].pages);
+		}
+		fails += !ok;
+		ksft_print_msg("%s: %s%s:%s, expected%s\n", what,
+			       ok ? "" : "WRONG: ", names[i],
+			       fmt_placement(got, sizeof(got), &pl[i]), want);
+	}
+	if (!fails)
+		return 0;
+	print_free(4, nodes);
+	return -1;
+}
+
+/* The weights of the scope tests: 3:1:1:1 unless that is the global one */
+static void sc_weights(const int *nodes, int *w)
+{
+	int i, g[4];
+
+	for (i = 0; i < 4; i++) {
+		g[i] = global_weight(nodes[i]);
+		w[i] = i ? 1 : 3;
+	}
+	if (g[0] == 3 * g[1] && g[1] == g[2] && g[2] == g[3]) {
+		w[0] = 1;
+		w[1] = 3;
+	}
+}
+
+/*
+ * One member without a policy of its own, on the CPUs of the local node,
+ * in a cgroup with weighted interleave over 4 nodes (3:1:1:1): with scope
+ * "anon" its heap, anonymous mmap, pthread stack and written MAP_PRIVATE
+ * file pages follow the weights, each exact within a weight cycle; its
+ * main stack, page cache (read(2), read faults of a MAP_PRIVATE
+ * mapping), memfd and MAP_SHARED anonymous pages are all on the local
+ * node.  With scope "all" every region follows the weights.
+ */
+static int test_mpol_scope_anon(const char *root)
+{
+	const char *names[NR_SR], *dir;
+	bool by_w[NR_SR], cursor[NR_SR];
+	int on[NR_SR];
+	struct scope_job *sj = NULL;
+	const int *nodes = mem_nodes;
+	int ret = KSFT_FAIL, local, i, w[4], fails = 0;
+	char *cg = NULL;
+
+	if (need_nodes(4) || need_scope(root) || need_global_weights() ||
+	    need_free(4, nodes, 64 * 1024))
+		return KSFT_SKIP;
+	dir = sc_file_dir();
+	if (!dir) {
+		snprintf(skip_reason, sizeof(skip_reason),
+			 "neither / nor . is a writable block file system");
+		return KSFT_SKIP;
+	}
+	sj = sc_alloc();
+	if (!sj)
+		return KSFT_FAIL;
+	local = sc_local(sj);
+	/* the local regions: 52 MiB, and half of the weighted ones */
+	if (local < 0 || need_free(1, &local, 128 * 1024)) {
+		sc_free(sj);
+		return KSFT_SKIP;
+	}
+
+	nb_off();
+	sc_weights(nodes, w);
+	cg = cg_name(root, "mpol_test_scope_anon");
+	if (!cg || cg_create(cg))
+		goto cleanup;
+	if (set_weights(cg, 4, nodes, w) ||
+	    set_policy(cg, "weighted-interleave", 4, nodes) ||
+	    set_scope(cg, "anon", "anon\n", "anon\n"))
+		goto cleanup;
+	ksft_print_msg("weights %d:%d:%d:%d on nodes %d-%d, local node %d, files in %s\n",
+		       w[0], w[1], w[2], w[3], nodes[0], nodes[3], local, dir);
+	for (i = 0; i < NR_SR; i++) {
+		names[i] = sc_regions[i].name;
+		on[i] = local;
+	}
+
+	if (sc_files(sj, dir, "scope_anon", true) || sc_run(cg, child_scope, sj))
+		goto cleanup;
+	for (i = 0; i < NR_SR; i++) {
+		by_w[i] = sc_regions[i].anon;
+		cursor[i] = false;	/* the cursor regions go local */
+	}
+	fails += !!sc_check("scope anon", sj->pl, NR_SR, names, by_w, cursor,
+			    on, nodes, w);
+
+	if (set_scope(cg, "all", "all\n", "all\n") ||
+	    sc_files(sj, dir, "scope_anon", false) ||
+	    sc_run(cg, child_scope, sj))
+		goto cleanup;
+	for (i = 0; i < NR_SR; i++) {
+		by_w[i] = true;
+		cursor[i] = sc_regions[i].cursor;
+	}
+	fails += !!sc_check("scope all", sj->pl, NR_SR, names, by_w, cursor,
+			    on, nodes, w);
+
+	/* inherit: the root's "all" */
+	if (set_scope(cg, "inherit", "inherit\n", "all\n"))
+		goto cleanup;
+	if (!fails)
+		ret = KSFT_PASS;
+cleanup:
+	sc_unlink(sj);
+	sc_free(sj);
+	cg_destroy(cg);
+	free(cg);
+	nb_restore();
+	return ret;
+}
+
+/* The regions of child_scope_prec() */
+enum {
+	SP_CG_ANON,			/* no own policy: the cgroup's bind */
+	SP_MBIND,			/* anonymous under mbind(MPOL_BIND) */
+	SP_SHARED_WI,			/* MAP_SHARED anonymous, mbind(WI) */
+	SP_SHARED,			/* MAP_SHARED anonymous: local */
+	SP_OWN_MEMFD,			/* own WI policy from here on */
+	SP_OWN_READ,
+	SP_OWN_ANON,
+	SP_OWN_MBIND,
+	NR_SP
+};
+
+static const char * const sp_names[NR_SP] = {
+	[SP_CG_ANON] = "no own policy: anonymous (cgroup bind)",
+	[SP_MBIND] = "no own policy: anonymous, mbind(MPOL_BIND)",
+	[SP_SHARED_WI] = "no own policy: MAP_SHARED anonymous, mbind(WI)",
+	[SP_SHARED] = "no own policy: MAP_SHARED anonymous",
+	[SP_OWN_MEMFD] = "own WI policy: memfd (tmpfs)",
+	[SP_OWN_READ] = "own WI policy: page cache, read(2)",
+	[SP_OWN_ANON] = "own WI policy: anonymous",
+	[SP_OWN_MBIND] = "own WI policy: anonymous, mbind(MPOL_BIND)",
+};
+
+static int child_scope_prec(const char *cgroup, void *arg)
+{
+	unsigned long mask[MASK_LONGS] = { 0 };
+	struct scope_job *sj = arg;
+	int i;
+
+	(void)cgroup;
+	if (sc_child_setup(sj) ||
+	    sc_anon(sj, SP_CG_ANON, SC_SMALL, false) ||
+	    sc_anon(sj, SP_MBIND, SC_SMALL, true) ||
+	    sc_shared(sj, SP_SHARED_WI, SC_PAGES, MPOL_WEIGHTED_INTERLEAVE) ||
+	    sc_shared(sj, SP_SHARED, SC_SMALL, -1))
+		return 1;
+	for (i = 0; i < sj->nr; i++)
+		mask_set(mask, sj->nodes[i]);
+	if (sys_set_mempolicy(MPOL_WEIGHTED_INTERLEAVE, mask, MASK_MAXNODE))
+		return sc_fail(sj, "set_mempolicy(MPOL_WEIGHTED_INTERLEAVE)");
+	if (sc_memfd(sj, SP_OWN_MEMFD, SC_PAGES) ||
+	    sc_read_file(sj, SP_OWN_READ, SC_PAGES) ||
+	    sc_anon(sj, SP_OWN_ANON, SC_PAGES, false) ||
+	    sc_anon(sj, SP_OWN_MBIND, SC_SMALL, true))
+		return 1;
+	return 0;
+}
+
+/*
+ * Precedence under scope "anon" (cgroup policy bind to node B, weights
+ * 3:1:1:1): a VMA policy governs its range, bind or weighted interleave,
+ * shared anonymous memory included, and weighted interleave takes the
+ * cgroup's weights; a task's own weighted-interleave policy places
+ * everything it allocates, tmpfs and page cache too, by the cgroup's
+ * weights.
+ */
+static int test_mpol_scope_precedence(const char *root)
+{
+	bool by_w[NR_SP] = { false }, cursor[NR_SP] = { false };
+	int on[NR_SP] = { 0 };
+	struct placement *pl = NULL;
+	struct scope_job *sj = NULL;
+	const int *nodes = mem_nodes;
+	int ret = KSFT_FAIL, local, w[4], b, x;
+	const char *dir;
+	char *cg = NULL;
+
+	if (need_nodes(4) || need_scope(root) || need_global_weights() ||
+	    need_free(4, nodes, 64 * 1024))
+		return KSFT_SKIP;
+	dir = sc_file_dir();
+	if (!dir) {
+		snprintf(skip_reason, sizeof(skip_reason),
+			 "neither / nor . is a writable block file system");
+		return KSFT_SKIP;
+	}
+	sj = sc_alloc();
+	if (!sj)
+		return KSFT_FAIL;
+	local = sc_local(sj);
+	/* the local regions: 52 MiB, and half of the weighted ones */
+	if (local < 0 || need_free(1, &local, 128 * 1024)) {
+		sc_free(sj);
+		return KSFT_SKIP;
+	}
+	/* the cgroup binds to B, mbind() to X: neither is the local node */
+	b = local == nodes[3] ? nodes[2] : nodes[3];
+	x = local == nodes[2] || b == nodes[2] ? nodes[1] : nodes[2];
+	if (x == local)
+		x = nodes[0];
+
+	nb_off();
+	sc_weights(nodes, w);
+	cg = cg_name(root, "mpol_test_scope_precedence");
+	if (!cg || cg_create(cg))
+		goto cleanup;
+	if (set_weights(cg, 4, nodes, w) || set_policy(cg, "bind", 1, &b) ||
+	    set_scope(cg, "anon", "anon\n", "anon\n"))
+		goto cleanup;
+	ksft_print_msg("weights %d:%d:%d:%d, cgroup bind:%d, mbind bind:%d, local node %d\n",
+		       w[0], w[1], w[2], w[3], b, x, local);
+	sj->nr = 4;
+	memcpy(sj->nodes, nodes, sizeof(sj->nodes));
+	sj->bind_node = x;
+	if (sc_files(sj, dir, "scope_prec", true) ||
+	    sc_run(cg, child_scope_prec, sj))
+		goto cleanup;
+	pl = sj->pl;
+
+	by_w[SP_SHARED_WI] = true;
+	by_w[SP_OWN_MEMFD] = true;
+	by_w[SP_OWN_READ] = true;
+	by_w[SP_OWN_ANON] = true;
+	cursor[SP_OWN_READ] = true;
+	on[SP_CG_ANON] = b;
+	on[SP_MBIND] = x;
+	on[SP_SHARED] = local;
+	on[SP_OWN_MBIND] = x;
+	if (!sc_check("precedence", pl, NR_SP, sp_names, by_w, cursor, on,
+		      nodes, w))
+		ret = KSFT_PASS;
+cleanup:
+	sc_unlink(sj);
+	sc_free(sj);
+	cg_destroy(cg);
+	free(cg);
+	nb_restore();
+	return ret;
+}
+
+/* A member for test_mpol_scope_migrate(), in memory shared with it */
+struct sc_mig {
+	cpu_set_t cpus;
+	char *anon;			/* SC_PAGES, private anonymous */
+	char *stack;			/* SC_STACK_PAGES of its main stack */
+	int ready;			/* 1: faulted, -1: failed */
+	char failed[256];
+};
+
+/* Fault the stack region, report it, and sleep in this frame. */
+static void sc_mig_stack(struct sc_mig *m)
+{
+	char *p = sc_alloca_pages(SC_STACK_PAGES);
+
+	touch_region(p, SC_STACK_PAGES);
+	m->stack = p;
+	fb_set(&m->ready, 1);
+	for (;;)
+		pause();
+}
+
+static void sc_mig_child(const char *cg, struct sc_mig *m)
+{
+	const char *what = NULL;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* on the local node from the start: its stack too */
+	what = sc_setup(&m->cpus);
+	if (!what && cg_enter_current(cg))
+		what = "entering the cgroup";
+	if (!what) {
+		m->anon = map_region(SC_PAGES);
+		if (!m->anon)
+			what = "mmap";
+	}
+	if (what) {
+		snprintf(m->failed, sizeof(m->failed), "%s: %s", what,
+			 strerror(errno));
+		fb_set(&m->ready, -1);
+		_exit(1);
+	}
+	touch_region(m->anon, SC_PAGES);
+	sc_mig_stack(m);
+}
+
+static pid_t sc_mig_start(const char *cg, struct sc_mig *m)
+{
+	long start = now_ms();
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0) {
+		ksft_perror("fork");
+		return -1;
+	}
+	if (!pid)
+		sc_mig_child(cg, m);
+	while (fb_get(&m->ready) == 0) {
+		if (waitpid(pid, NULL, WNOHANG) == pid ||
+		    now_ms() - start > MIG_WAIT_MS) {
+			ksft_print_msg("the member did not fault its regions: %s\n",
+				       m->failed[0] ? m->failed : "?");
+			kill_child(pid);
+			return -1;
+		}
+		usleep(1000);
+	}
+	if (fb_get(&m->ready) > 0)
+		return pid;
+	ksft_print_msg("member: %s\n", m->failed);
+	kill_child(pid);
+	return -1;
+}
+
+/* Anonymous kB of @pid's VMAs: [stack] in @stack, all others in @other */
+static int sc_anon_kb(pid_t pid, long *stack, long *other)
+{
+	unsigned long start, end;
+	char path[64], line[512];
+	bool in_stack = false;
+	FILE *f;
+
+	*stack = 0;
+	*other = 0;
+	snprintf(path, sizeof(path), "/proc/%d/smaps", pid);
+	f = fopen(path, "r");
+	if (!f) {
+		ksft_perror(path);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &start, &end) == 2)
+			in_stack = strstr(line, "[stack]");
+		else if (!strncmp(line, "Anonymous:", 10))
+			*(in_stack ? stack : other) +=
+				strtol(line + 10, NULL, 10);
+	}
+	fclose(f);
+	return 0;
+}
+
+/*
+ * mpol.migrate with scope "anon": a member faults private anonymous
+ * memory and 4 MiB of its main stack on the local node (no policy).
+ * Weighted interleave 3:1:1:1 over 4 nodes and scope "anon", then
+ * migration on: the pass places the anonymous region exactly by the
+ * weights, leaves the stack where it is and does not scan it
+ * (migrate_scanned stays below the anonymous pages outside the stack).
+ * Then scope "all": a change of the effective state, so a pass starts,
+ * and the stack pages follow the weights too.
+ */
+static int test_mpol_scope_migrate(const char *root)
+{
+	long stack_kb, other_kb, scanned, moved;
+	int *st_a = NULL, *st_s = NULL, *now = NULL;
+	struct sc_mig *m = MAP_FAILED;
+	const int *nodes = mem_nodes;
+	int ret = KSFT_FAIL, local = -1, w[4], i;
+	struct placement pl, ps;
+	struct pass_wait pw;
+	char *cg = NULL, buf[1024];
+	pid_t pid = -1;
+
+	if (need_nodes(4) || need_scope(root) || need_migrate(root) ||
+	    need_global_weights() || need_free(4, nodes, 64 * 1024))
+		return KSFT_SKIP;
+
+	m = mmap(NULL, sizeof(*m), PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		return KSFT_FAIL;
+	memset(m, 0, sizeof(*m));
+	for (i = 0; i < nr_mem_nodes && local < 0; i++)
+		if (node_cpus(mem_nodes[i], &m->cpus))
+			local = mem_nodes[i];
+	if (local < 0) {
+		snprintf(skip_reason, sizeof(skip_reason),
+			 "needs a node with memory and CPUs");
+		munmap(m, sizeof(*m));
+		return KSFT_SKIP;
+	}
+
+	nb_off();
+	pw.fd = -1;
+	sc_weights(nodes, w);
+	cg = cg_name(root, "mpol_test_scope_migrate");
+	st_a = calloc(SC_PAGES, sizeof(int));
+	st_s = calloc(SC_STACK_PAGES, sizeof(int));
+	now = calloc(SC_PAGES, sizeof(int));
+	if (!cg || !st_a || !st_s || !now || cg_create(cg))
+		goto cleanup;
+	pid = sc_mig_start(cg, m);
+	if (pid < 0)
+		goto cleanup;
+	if (count_region_of(pid, m->anon, SC_PAGES, &pl, st_a) ||
+	    count_region_of(pid, m->stack, SC_STACK_PAGES, &ps, st_s)) {
+		ksft_perror("move_pages");
+		goto cleanup;
+	}
+	if (check_on_node("anonymous, no policy", &pl, local) ||
+	    check_on_node("main stack, no policy", &ps, local))
+		goto cleanup;
+
+	/* the policy and the scope while migration is off: no pass */
+	if (set_weights(cg, 4, nodes, w) ||
+	    set_scope(cg, "anon", "anon\n", "anon\n") ||
+	    set_policy(cg, "weighted-interleave", 4, nodes) ||
+	    cg_expect(cg, "mpol.migrate.effective", "off\n"))
+		goto cleanup;
+	if (pass_prepare(&pw, cg) ||
+	    set_migrate(cg, MIG_FAST, MIG_FAST "\n", MIG_FAST "\n") ||
+	    pass_wait(&pw))
+		goto cleanup;
+	if (count_region_of(pid, m->anon, SC_PAGES, &pl, now) ||
+	    count_region_of(pid, m->stack, SC_STACK_PAGES, &ps, NULL) ||
+	    sc_anon_kb(pid, &stack_kb, &other_kb))
+		goto cleanup;
+	moved = nr_changed(st_a, now, SC_PAGES);
+	scanned = mig_delta(&pw, MSTAT_SCANNED);
+	ksft_print_msg("scope anon: %ld pages moved; scanned %ld moved %ld\n",
+		       moved, scanned, mig_delta(&pw, MSTAT_MOVED));
+	ksft_print_msg("scope anon: Anonymous kB: stack %ld, other VMAs %ld\n",
+		       stack_kb, other_kb);
+	ksft_print_msg("scope anon: anonymous region on%s\n",
+		       fmt_placement(buf, sizeof(buf), &pl));
+	ksft_print_msg("scope anon: main stack on%s\n",
+		       fmt_placement(buf, sizeof(buf), &ps));
+	if (check_placement("scope anon, anonymous region", &pl, 4, nodes,
+			    w) ||
+	    check_on_node("scope anon, main stack", &ps, local)) {
+		print_free(4, nodes);
+		print_mig_stat(cg, "after", &pw.now);
+		goto cleanup;
+	}
+	memcpy(now, st_s, SC_STACK_PAGES * sizeof(int));
+	if (count_region_of(pid, m->stack, SC_STACK_PAGES, &ps, now) ||
+	    nr_changed(st_s, now, SC_STACK_PAGES)) {
+		ksft_print_msg("scope anon: stack pages changed node\n");
+		goto cleanup;
+	}
+	if (scanned < SC_PAGES || scanned * (page_size / 1024) > other_kb ||
+	    mig_delta(&pw, MSTAT_MOVED) < moved) {
+		ksft_print_msg("scope anon: want %d <= scanned <= %ld (no stack page)\n",
+			       SC_PAGES, other_kb / (page_size / 1024));
+		ksft_print_msg("scope anon: and moved >= %ld\n", moved);
+		print_mig_stat(cg, "before", &pw.before);
+		print_mig_stat(cg, "after", &pw.now);
+		goto cleanup;
+	}
+
+	/* scope "all": a pass, which moves the stack too */
+	if (pass_prepare(&pw, cg) || set_scope(cg, "all", "all\n", "all\n") ||
+	    pass_wait(&pw))
+		goto cleanup;
+	if (count_region_of(pid, m->anon, SC_PAGES, &pl, NULL) ||
+	    count_region_of(pid, m->stack, SC_STACK_PAGES, &ps, now))
+		goto cleanup;
+	ksft_print_msg("scope all: %ld passes, %ld stack pages moved; scanned %ld moved %ld\n",
+		       mig_delta(&pw, MSTAT_STARTED),
+		       nr_changed(st_s, now, SC_STACK_PAGES),
+		       mig_delta(&pw, MSTAT_SCANNED),
+		       mig_delta(&pw, MSTAT_MOVED));
+	ksft_print_msg("scope all: anonymous region on%s\n",
+		       fmt_placement(buf, sizeof(buf), &pl));
+	ksft_print_msg("scope all: main stack on%s\n",
+		       fmt_placement(buf, sizeof(buf), &ps));
+	if (mig_delta(&pw, MSTAT_STARTED) < 1 ||
+	    check_placement("scope all, main stack", &ps, 4, nodes, w) ||
+	    check_placement("scope all, anonymous region", &pl, 4, nodes, w)) {
+		print_free(4, nodes);
+		print_mig_stat(cg, "before", &pw.before);
+		print_mig_stat(cg, "after", &pw.now);
+		goto cleanup;
+	}
+	if (mig_delta(&pw, MSTAT_SCANNED) < SC_PAGES + SC_STACK_PAGES) {
+		ksft_print_msg("scope all: scanned %ld, want >= %d\n",
+			       mig_delta(&pw, MSTAT_SCANNED),
+			       SC_PAGES + SC_STACK_PAGES);
+		goto cleanup;
+	}
+
+	ret = KSFT_PASS;
+cleanup:
+	pass_release(&pw);
+	kill_child(pid);
+	cg_destroy(cg);
+	free(cg);
+	free(now);
+	free(st_s);
+	free(st_a);
+	munmap(m, sizeof(*m));
+	nb_restore();
+	return ret;
+}
+
 #define T(x) { x, #x }
 struct mpol_test {
 	int (*fn)(const char *root);
@@ -5045,6 +6529,10 @@ struct mpol_test {
 	T(test_mpol_migrate_pinned),
 	T(test_mpol_migrate_retarget),
 	T(test_mpol_migrate_explicit),
+	T(test_mpol_scope_parse),
+	T(test_mpol_scope_anon),
+	T(test_mpol_scope_precedence),
+	T(test_mpol_scope_migrate),
 };
 
 #undef T
