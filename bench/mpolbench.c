@@ -27,6 +27,15 @@
  *	  ptmx N       N x open("/dev/ptmx") + close(): each open vzalloc()s
  *	               two n_tty_data (3 pages each), which vmalloc allocates
  *	               with alloc_pages_bulk_array_mempolicy(); ns per pair
+ *	  readfile N   read(2) an N-page file (64 KiB per call) that is not
+ *	               in the page cache: the page cache allocation path
+ *	               (readahead, no VMA); ns per 4 KiB page.  The parent
+ *	               writes the file first ($MPOLBENCH_FILE, default
+ *	               /mpolbench-read.dat: the ext4 root of the bench VM)
+ *	               and removes it at the end; before every run the
+ *	               worker drops it from the page cache (fsync,
+ *	               POSIX_FADV_DONTNEED, drop_caches if mincore() still
+ *	               finds a page; untimed) and fails if a page stays
  *
  *   place FIG LABEL NPAGES [cg=DIR] [pol=MODE:NODES]
  *	Fault NPAGES 4 KiB pages, print the node of each (move_pages).
@@ -63,6 +72,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -254,6 +264,103 @@ static double run_ptmx(long n)
 	return (double)(t1 - t0) / n;
 }
 
+/* ---- readfile: page cache allocations without a VMA ---- */
+
+#define READ_CHUNK	(64 << 10)
+
+static const char *readfile_path(void)
+{
+	const char *p = getenv("MPOLBENCH_FILE");
+
+	return p && *p ? p : "/mpolbench-read.dat";
+}
+
+/* The file of @npages pages of data (no holes), on disk */
+static void readfile_create(long npages)
+{
+	const char *path = readfile_path();
+	struct statfs sf;
+	char *buf;
+	long i;
+	int fd;
+
+	buf = malloc(page_size);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || !buf)
+		die("readfile: create %s: %s", path, strerror(errno));
+	for (i = 0; i < npages; i++) {
+		memset(buf, 'a' + i % 26, page_size);
+		if (write(fd, buf, page_size) != page_size)
+			die("readfile: write %s: %s", path, strerror(errno));
+	}
+	if (fsync(fd) || fstatfs(fd, &sf))
+		die("readfile: fsync %s: %s", path, strerror(errno));
+	close(fd);
+	free(buf);
+	/* 0xef53 ext4; 0x1021994 tmpfs would measure no block I/O path */
+	printf("I readfile_fs %s 0x%lx %ld pages\n", path,
+	       (unsigned long)sf.f_type, npages);
+	if (sf.f_type == 0x01021994 || sf.f_type == 0x858458f6)
+		die("readfile: %s is on tmpfs/ramfs: no page cache reads to measure",
+		    path);
+}
+
+/* Pages of the first @npages of @fd in the page cache */
+static long readfile_resident(int fd, long npages)
+{
+	unsigned char *vec = malloc(npages);
+	long i, n = 0;
+	void *p;
+
+	p = mmap(NULL, (size_t)npages * page_size, PROT_READ, MAP_SHARED, fd, 0);
+	if (!vec || p == MAP_FAILED ||
+	    mincore(p, (size_t)npages * page_size, vec))
+		die("readfile: mincore: %s", strerror(errno));
+	for (i = 0; i < npages; i++)
+		n += vec[i] & 1;
+	munmap(p, (size_t)npages * page_size);
+	free(vec);
+	return n;
+}
+
+static double run_readfile(long npages)
+{
+	static char *buf;
+	size_t len = (size_t)npages * page_size, done = 0;
+	long long t0, t1;
+	ssize_t n;
+	int fd;
+
+	if (!buf) {
+		buf = malloc(READ_CHUNK);
+		if (!buf)
+			die("malloc");
+		memset(buf, 1, READ_CHUNK);	/* no fault in the timed loop */
+	}
+	fd = open(readfile_path(), O_RDONLY);
+	if (fd < 0)
+		die("readfile: open %s: %s", readfile_path(), strerror(errno));
+	fsync(fd);
+	posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+	if (readfile_resident(fd, npages)) {
+		write_file("/proc/sys/vm/drop_caches", "1");
+		n = readfile_resident(fd, npages);
+		if (n)
+			die("readfile: %zd pages of %s stay in the page cache",
+			    n, readfile_path());
+	}
+	t0 = now_ns();
+	while (done < len) {
+		n = read(fd, buf, READ_CHUNK);
+		if (n <= 0)
+			die("readfile: read: %s", n ? strerror(errno) : "EOF");
+		done += n;
+	}
+	t1 = now_ns();
+	close(fd);
+	return (double)(t1 - t0) / npages;
+}
+
 static double run_workload(const char *w, long arg)
 {
 	if (!strcmp(w, "fault4k"))
@@ -262,6 +369,8 @@ static double run_workload(const char *w, long arg)
 		return run_fault(arg, 1);
 	if (!strcmp(w, "ptmx"))
 		return run_ptmx(arg);
+	if (!strcmp(w, "readfile"))
+		return run_readfile(arg);
 	die("unknown workload %s", w);
 	return 0;
 }
@@ -355,6 +464,8 @@ static int cmd_ab(int argc, char **argv)
 	if (nv > MAX_VARIANTS)
 		die("too many variants");
 	pin_cpu0();
+	if (!strcmp(w, "readfile"))
+		readfile_create(arg);
 	for (i = 0; i < nv; i++) {
 		int cmd[2], res[2];
 
@@ -397,6 +508,8 @@ static int cmd_ab(int argc, char **argv)
 		close(vs[i].cmd_fd);
 		waitpid(vs[i].pid, NULL, 0);
 	}
+	if (!strcmp(w, "readfile"))
+		unlink(readfile_path());
 	return 0;
 }
 

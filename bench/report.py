@@ -339,6 +339,19 @@ def main():
     ratio_row("6", "attach (write pid to cgroup.procs): into a cgroup with mpol policy vs without",
               main_run, "f6", "mpol", main_run, "f6", "none", 0.98, ">=",
               "one sleeping single-thread process per pair, moved back and forth")
+    # figure 10: mpol.scope (SPEC.md section 10); bench.sh part "scope"
+    if "f10a" in main_run["S"] or "f10b" in main_run["S"]:
+        ratio_row("10a", "4 KiB anon fault, WI 3:1:1:1 on 0-3: scope anon vs scope all",
+                  main_run, "f10a", "anon", main_run, "f10a", "all", 0.99, ">=",
+                  "16 MiB/rep, MADV_NOHUGEPAGE; same policy and weights in both cgroups")
+        ratio_row("10b", "page-cache read(2), file dropped before each run: scope anon + WI 3:1:1:1 vs no policy",
+                  main_run, "f10b", "anon", main_run, "f10b", "none", 0.99, ">=",
+                  "%s; 64 KiB per read(2); time includes the block I/O" % I.get("readfile_fs", "?"))
+    else:
+        for num, what in (("10a", "anon fault, scope anon vs all"),
+                          ("10b", "page-cache read, scope anon vs no policy")):
+            rows.append([num, what, "-", "-", "-", "-", "-", "-", "-", "n/a",
+                         "not measured: %s" % I.get("f10", "no scope part in this run")])
 
     # figure 5: update cost vs members
     upd = []
