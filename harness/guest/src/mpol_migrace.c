@@ -946,9 +946,11 @@ static void check_off_hp(const char *when, struct member *m)
 	/*
 	 * A page that something else migrates right now (cpuset's hotplug
 	 * work, memory offline retrying) is not present to move_pages for a
-	 * moment: count again until none is in flight, 5 s at most.
+	 * moment: count again until none is in flight, 30 s at most (5 s
+	 * was too short once on the debug kernel with four VMs on the host:
+	 * 50 pages in flight after it, every page intact).
 	 */
-	for (i = 0; i < 50; i++) {
+	for (i = 0; i < 300; i++) {
 		other = member_count(m, count, got, sizeof(got));
 		if (!other && !count[hp])
 			break;
