@@ -9,9 +9,18 @@
 #               its parts); with TCG, -icount shift=0,sleep=off unless
 #               BENCH_ICOUNT=0 (see bench/run.sh)
 # Env: ACCEL=tcg|kvm (default tcg), VM_TIMEOUT (secs, whole VM),
-#      TEST_TIMEOUT (secs, per test), QEMU_EXTRA (extra QEMU args)
+#      TEST_TIMEOUT (secs, per test), QEMU_EXTRA (extra QEMU args),
+#      TOPO (harness/topology.sh), BOOT_VARIANT (a `variant` of
+#      harness/tests.conf, set by check.sh: its logs go to LOGS/NAME/ and
+#      its disk images are its own)
 . "$(dirname "$0")/lib/common.sh"
 . "$HARNESS_DIR/topology.sh"
+BOOT_VARIANT=${BOOT_VARIANT:-}
+if [[ -n $BOOT_VARIANT ]]; then
+	[[ $BOOT_VARIANT =~ ^[a-z][a-z0-9_-]*$ ]] || die "bad BOOT_VARIANT '$BOOT_VARIANT'"
+	LOGS=$LOGS/$BOOT_VARIANT
+	mkdir -p "$LOGS"
+fi
 
 mode=${1:?usage: run-vm.sh check|demo|shell [TESTS [RETRY]]}
 tests=${2:-}
@@ -43,12 +52,24 @@ INITRD=$ART/initramfs.cpio.gz
 # Disks (virtio, found in the guest by serial): "root", a fresh ext4 image of
 # the initramfs tree that the guest switches to (upstream memcg/kmem tests
 # need a real filesystem: reclaimable page cache and dentries), and "swap".
-ROOTIMG=$ART/root-$mode.img
-SWAP=$ART/swap-$mode.img
+ROOTIMG=$ART/root-$mode${BOOT_VARIANT:+-$BOOT_VARIANT}.img
+SWAP=$ART/swap-$mode${BOOT_VARIANT:+-$BOOT_VARIANT}.img
 rm -f "$ROOTIMG"
 truncate -s 1G "$ROOTIMG"
+# /harness/topology.env describes the topology this VM boots with: if TOPO
+# is not the one the initramfs tree was made for, a copy of the tree
+# (hard links) with the right file
+rootdir=$ART/initramfs-root
+if ! cmp -s "$rootdir/harness/topology.env" <(topology_guest_env); then
+	rootdir=$ART/root-$mode${BOOT_VARIANT:+-$BOOT_VARIANT}.d
+	rm -rf "$rootdir"
+	cp -al "$ART/initramfs-root" "$rootdir"
+	rm -f "$rootdir/harness/topology.env"
+	topology_guest_env >"$rootdir/harness/topology.env"
+fi
 mkfs.ext4 -q -F -L mpolroot -E lazy_itable_init=0,lazy_journal_init=0 \
-	-d "$ART/initramfs-root" "$ROOTIMG" || die "mkfs.ext4 of the guest root image failed"
+	-d "$rootdir" "$ROOTIMG" || die "mkfs.ext4 of the guest root image failed"
+[[ $rootdir == "$ART/initramfs-root" ]] || rm -rf "$rootdir"
 [[ -f $SWAP ]] || truncate -s 512M "$SWAP"
 
 set_qemu_accel
