@@ -37,10 +37,12 @@
  *	               POSIX_FADV_DONTNEED, drop_caches if mincore() still
  *	               finds a page; untimed) and fails if a page stays
  *
- *   place FIG LABEL NPAGES [cg=DIR] [pol=MODE:NODES]
+ *   place FIG LABEL NPAGES [cg=DIR] [pol=MODE:NODES] [cpu=N]
  *	Fault NPAGES 4 KiB pages, print the node of each (move_pages).
+ *	Pinned to CPU 0, or to CPU N with cpu=N (auto weights: the table
+ *	of the node of the CPU that faults).
  *
- *   placebulk FIG LABEL NFDS [cg=DIR] [pol=MODE:NODES]
+ *   placebulk FIG LABEL NFDS [cg=DIR] [pol=MODE:NODES] [cpu=N]
  *	Open NFDS ptmx and count the pages of the new n_tty_open vmalloc
  *	areas per node (/proc/vmallocinfo, before/after).
  *
@@ -109,14 +111,25 @@ static long long now_ns(void)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-static void pin_cpu0(void)
+static void pin_cpu(int cpu)
 {
 	cpu_set_t set;
 
+	if (cpu < 0 || cpu >= CPU_SETSIZE)
+		die("bad CPU %d", cpu);
 	CPU_ZERO(&set);
-	CPU_SET(0, &set);
+	CPU_SET(cpu, &set);
 	if (sched_setaffinity(0, sizeof(set), &set))
-		die("sched_setaffinity: %s", strerror(errno));
+		die("sched_setaffinity(CPU %d): %s", cpu, strerror(errno));
+	/* run there before the caller goes on */
+	sched_yield();
+	if (sched_getcpu() != cpu)
+		die("pinned to CPU %d, running on %d", cpu, sched_getcpu());
+}
+
+static void pin_cpu0(void)
+{
+	pin_cpu(0);
 }
 
 static int write_file(const char *path, const char *val)
@@ -524,6 +537,8 @@ static void place_opts(int argc, char **argv)
 			join_cgroup(argv[i] + 3);
 		else if (!strncmp(argv[i], "pol=", 4))
 			set_task_policy(argv[i] + 4);
+		else if (!strncmp(argv[i], "cpu=", 4))
+			pin_cpu(atoi(argv[i] + 4));
 		else
 			die("bad option '%s'", argv[i]);
 	}
@@ -538,7 +553,7 @@ static int cmd_place(int argc, char **argv)
 	char *buf;
 
 	if (argc < 4)
-		die("usage: place FIG LABEL NPAGES [cg=DIR] [pol=P]");
+		die("usage: place FIG LABEL NPAGES [cg=DIR] [pol=P] [cpu=N]");
 	npages = atoi(argv[3]);
 	pin_cpu0();
 	place_opts(argc - 4, argv + 4);
@@ -605,7 +620,7 @@ static int cmd_placebulk(int argc, char **argv)
 	int nfds, i;
 
 	if (argc < 4)
-		die("usage: placebulk FIG LABEL NFDS [cg=DIR] [pol=P]");
+		die("usage: placebulk FIG LABEL NFDS [cg=DIR] [pol=P] [cpu=N]");
 	nfds = atoi(argv[3]);
 	pin_cpu0();
 	place_opts(argc - 4, argv + 4);

@@ -339,6 +339,15 @@ def main():
     ratio_row("6", "attach (write pid to cgroup.procs): into a cgroup with mpol policy vs without",
               main_run, "f6", "mpol", main_run, "f6", "none", 0.98, ">=",
               "one sleeping single-thread process per pair, moved back and forth")
+    # figure 9a: the auto key of mpol.weights (SPEC.md section 9); part "auto"
+    if "f9a" in main_run["S"] or "f9a_weights" in I or I.get("f9", "").startswith("failed"):
+        ratio_row("9a", "4 KiB anon fault, WI on 0-3: `auto on` weights vs the same weights written explicitly",
+                  main_run, "f9a", "auto", main_run, "f9a", "explicit", 0.99, ">=",
+                  "auto vs explicit %s (initiator 0's table)"
+                  % I.get("f9a_weights", "?").split(" ")[0])
+    else:
+        rows.append(["9a", "anon fault, auto weights vs explicit", "-", "-", "-", "-", "-", "-", "-", "n/a",
+                     "not measured: %s" % I.get("f9", "no auto part in this run")])
     # figure 10: mpol.scope (SPEC.md section 10); bench.sh part "scope"
     if "f10a" in main_run["S"] or "f10b" in main_run["S"]:
         ratio_row("10a", "4 KiB anon fault, WI 3:1:1:1 on 0-3: scope anon vs scope all",
@@ -386,7 +395,8 @@ def main():
     # figure 7: placement
     place = []
     pl = main_run["P"]
-    for key in sorted(pl, key=lambda k: (k.split("/")[0] != "fault", k)):
+    auto_who = {"auto-cpu0": "auto from CPU 0", "auto-cpu1": "auto from CPU 1"}
+    for key in sorted(pl, key=lambda k: (k.split("/")[0] != "fault", k.split("/")[-1] in auto_who, k)):
         kind, w, who = key.split("/")
         ws = [int(x) for x in w.split(":")]
         counts = [pl[key].get(n, 0) for n in range(len(ws))]
@@ -399,6 +409,11 @@ def main():
             verdict = "met" if within else "**MISSED**"
         else:
             verdict = "within" if within else "drift (see note)"
+        if who in auto_who:
+            # auto weights: the expected counts are whole weight cycles
+            exact = not other and all(c * sum(ws) == total * x for c, x in zip(counts, ws))
+            verdict = "met (exact)" if exact else ("met (not exact)" if within else "**MISSED**")
+            who = auto_who[who]
         place.append([kind, w, who, total, " ".join("%d" % c for c in counts) + (" +%d elsewhere" % other if other else ""),
                       " ".join("%.1f" % i for i in ideal),
                       " ".join("%+.1f" % d for d in dev),
@@ -462,7 +477,7 @@ def main():
     elif I.get("f5mig"):
         L.append("policy+migrate: %s." % I["f5mig"])
     L.append("")
-    L.append("## 7. Placement: pages per node (nodes 0-2)")
+    L.append("## 7. Placement: pages per node (nodes 0-2; the auto rows 0-3)")
     L.append("")
     L.append("fault: N 4 KiB anonymous faults in a fresh process (the index-based path, weighted_interleave_nid);")
     L.append("bulk: 100 x open(/dev/ptmx) = 200 vzalloc() of 3 pages through alloc_pages_bulk_array_mempolicy")
@@ -471,6 +486,12 @@ def main():
     L.append("with the sysfs weights, in an unconfigured cgroup; task+cgweights = the same task policy in a cgroup that only")
     L.append("sets mpol.weights. Target: every node within one weight cycle of the ideal, |pages - ideal| <= its weight")
     L.append("('dev/weight' <= 1).")
+    L.append("auto from CPU N: the fault path in a cgroup with weighted-interleave:0-3 and `auto on` in mpol.weights, the")
+    L.append("process pinned to CPU N: the weights are the table of that CPU's node (its `initiatorI` line of")
+    L.append("mpol.weights.effective, nodes 0-3); 100 weight cycles of faults, so 'ideal' is the exact expected count;")
+    L.append("'met (exact)' = every node got exactly that.")
+    if not any(k.split("/")[-1] in auto_who for k in pl):
+        L.append("(auto rows not measured: %s)" % I.get("f9", "no auto part in this run"))
     L.append("")
     L.append("| path | weights | variant | pages | per node | ideal | deviation | max dev/weight | result |")
     L.append("|---|---|---|---|---|---|---|---|---|")

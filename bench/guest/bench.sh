@@ -10,6 +10,10 @@
 #   hot     f1 (4 KiB and THP faults), f2 (bulk), f4 (depth)
 #   attach  f6
 #   place   f7
+#   scope   f10a, f10b: mpol.scope anon vs all (faults), anon vs no policy
+#           (page-cache reads)
+#   auto    f9a: faults under `auto on` vs the same weights written
+#           explicitly; placement rows f7 "auto from CPU 0/1"
 #   mig     f8a-f8d: mpol.migrate passes (bench/migbench.c)
 #   update  f5 (spawns 5101 sleeping tasks; last), and the policy row with
 #           mpol.migrate on
@@ -20,7 +24,7 @@ WI=/sys/kernel/mm/mempolicy/weighted_interleave
 B=mpolbench
 M=migbench
 parts=${htests:-all}
-[ "$parts" = all ] && parts=unused,key,hot,attach,place,mig,update
+[ "$parts" = all ] && parts=unused,key,hot,attach,place,scope,auto,mig,update
 REPS=7
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in hbench_reps=*) REPS=${arg#hbench_reps=} ;; esac
@@ -33,6 +37,8 @@ MIG_MIB=64	# f8a/f8b: 16384 pages on node 0 per rep, moved by each variant
 RATE_MIB=128	# f8d: 16384 of its 32768 pages move (1 s at 64M/s, 4 s at 16M/s)
 CHURN_MIB=128	# f8c: the memory a pass moves (16384 pages: 2 s at the default 32M/s) ...
 CHURN_CHUNKS=32	# ... while the workload faults 32 x 4 MiB (~0.3 s)
+READ_PAGES=4096	# f10b: 16 MiB read(2) per rep, dropped from the page cache before each
+AUTO_CYCLES=100	# auto placement rows: 100 weight cycles of faults (3100 with 15:7:6:3)
 
 has() { case ",$parts," in *",$1,"*) return 0 ;; esac; return 1; }
 info() { echo "I $*"; }
@@ -169,6 +175,82 @@ if has place; then
 	done
 	set_global 0=1 1=1 2=1 3=1
 	t_end place
+fi
+
+# f10a, f10b: mpol.scope (SPEC.md section 10)
+if has scope; then
+	t_start
+	if [ -e $CG/mpol.scope.effective ]; then
+		for s in anon all; do
+			mkcg b10$s
+			set_weights $CG/b10$s "0 3" "1 1" "2 1" "3 1"
+			echo weighted-interleave:0-3 >$CG/b10$s/mpol.policy || err "policy -> b10$s"
+			echo $s >$CG/b10$s/mpol.scope || err "scope $s -> b10$s"
+		done
+		mkcg b10none
+		$B ab f10a "$REPS" fault4k $FAULT_MIB name=anon,cg=$CG/b10anon name=all,cg=$CG/b10all
+		$B ab f10b "$REPS" readfile $READ_PAGES name=anon,cg=$CG/b10anon name=none,cg=$CG/b10none
+	else
+		info f10 "skipped: no mpol.scope"
+	fi
+	rmdir $CG/b10anon $CG/b10all $CG/b10none 2>/dev/null
+	t_end scope
+fi
+
+# f9a and the auto placement rows: the auto key of mpol.weights (SPEC.md
+# section 9, per-initiator weights from the HMAT)
+if has auto; then
+	t_start
+	mkcg b9auto
+	echo weighted-interleave:0-3 >$CG/b9auto/mpol.policy || err "policy -> b9auto"
+	if ! echo "auto on" >$CG/b9auto/mpol.weights 2>/dev/null; then
+		info f9 "skipped: mpol.weights takes no auto key"
+	else
+		info f9_auto_weights "$(tr '\n' ';' <$CG/b9auto/mpol.weights.effective)"
+		# table_of I: initiator I's weights of nodes 0-3 as W0:W1:W2:W3
+		table_of() {
+			awk -v i="initiator$1" '$1 == i {
+				for (f = 2; f <= NF; f++) { split($f, kv, "="); w[kv[1]] = kv[2] }
+				if (w[0] != "" && w[1] != "" && w[2] != "" && w[3] != "")
+					printf "%s:%s:%s:%s", w[0], w[1], w[2], w[3]
+			}' $CG/b9auto/mpol.weights.effective
+		}
+		t0w=$(table_of 0)
+		if [ -z "$t0w" ]; then
+			err "f9a: no initiator0 line with nodes 0-3 in b9auto/mpol.weights.effective"
+			info f9 "failed: no initiator0 line with nodes 0-3 in mpol.weights.effective"
+		else
+			# f9a: the benchmark tasks run on CPU 0 (mpolbench ab pins
+			# them): the explicit reference is initiator 0's table
+			info f9a_weights "$t0w" initiator 0
+			mkcg b9exp
+			echo weighted-interleave:0-3 >$CG/b9exp/mpol.policy || err "policy -> b9exp"
+			ifs=$IFS; IFS=:; set -- $t0w; IFS=$ifs
+			set_weights $CG/b9exp "0 $1" "1 $2" "2 $3" "3 $4"
+			info f9a_explicit "$(tr '\n' ' ' <$CG/b9exp/mpol.weights.effective)"
+			$B ab f9a "$REPS" fault4k $FAULT_MIB name=auto,cg=$CG/b9auto name=explicit,cg=$CG/b9exp
+		fi
+		# placement: a fresh process pinned to CPU 0, then CPU 1, faults
+		# AUTO_CYCLES weight cycles: exactly AUTO_CYCLES x W pages per node
+		for cpu in 0 1; do
+			if [ ! -d /sys/devices/system/cpu/cpu$cpu ]; then
+				err "auto placement: no CPU $cpu"
+				continue
+			fi
+			nd=$(ls -d /sys/devices/system/cpu/cpu$cpu/node* 2>/dev/null | head -n1)
+			nd=${nd##*/node}
+			w=$(table_of "$nd")
+			if [ -z "$nd" ] || [ -z "$w" ]; then
+				err "auto placement: no table for CPU $cpu (node '$nd')"
+				continue
+			fi
+			sum=$(echo "$w" | awk -F: '{ print $1 + $2 + $3 + $4 }')
+			info f7_auto_cpu$cpu node "$nd" weights "$w" pages $((AUTO_CYCLES * sum))
+			$B place f7 fault/$w/auto-cpu$cpu $((AUTO_CYCLES * sum)) cg=$CG/b9auto cpu=$cpu
+		done
+	fi
+	rmdir $CG/b9auto $CG/b9exp 2>/dev/null
+	t_end auto
 fi
 
 if has mig; then

@@ -9,8 +9,8 @@
  *           reproduced by running again with the same seed and count)
  *   -B      break the reference parser on purpose (weight 256 "valid",
  *           "local" "invalid", weight 7 not applied to the model, rate
- *           4095 "valid", scope "Anon" "valid"): the run must fail; shows
- *           that the checks can fail
+ *           4095 "valid", scope "Anon" "valid", "auto On" "valid"): the
+ *           run must fail; shows that the checks can fail
  *
  * Every input is written, as one write(2), to mpol.policy, mpol.weights,
  * mpol.migrate or mpol.scope of a test cgroup T or of its child C (P/T/C,
@@ -80,6 +80,23 @@
  * the parent's, the root's is "all".  A change of the effective scope of
  * a cgroup that migrates starts a pass, as a policy change does.
  *
+ * The "auto" key of mpol.weights (/work/notes/auto-spec.md, SPEC.md
+ * section 9): a line that starts with "auto" (after strstrip()) is
+ * "auto", blanks (space, tab), then exactly "on", "off" or "default";
+ * anything else is EINVAL ("auto", "autoon", "auto on x", "auto On",
+ * "auto\von"), and so is a second "auto" line in one write.  It goes with
+ * NODE WEIGHT lines in one write, all or nothing; the first bad line
+ * decides the errno.  mpol.weights reads back the overrides, then "auto
+ * on" or "auto off" (nothing for "default").  While auto is in effect
+ * (own "on", or "default" and the parent's in effect; never at the root)
+ * mpol.weights.effective is nested keyed, one line per node with CPUs:
+ * "initiatorI N=W ... fallback=F"; the oracle takes the tables from a
+ * reference cgroup with "auto on" and no overrides (their format checked
+ * once: every node with CPUs, every possible node, weights 1..255) and
+ * predicts every auto cgroup's file as that table under its effective
+ * overrides, in every initiator line.  The key is used only if the
+ * kernel takes "auto default" at setup.
+ *
  * mpol.stat is not predictable byte for byte (the passes run
  * asynchronously), so every read of P's, T's and C's is checked instead:
  * the migrate_* keys in order, the invariants (scanned = placed + moved +
@@ -116,6 +133,11 @@ enum { SC_INHERIT, SC_ALL, SC_ANON };
 
 static const char * const scope_names[] = { "inherit", "all", "anon" };
 
+/* mpol.weights "auto": own settings */
+enum { AW_DEFAULT, AW_ON, AW_OFF };
+
+static const char * const auto_names[] = { "default", "on", "off" };
+
 /* The writable files */
 enum { F_POLICY, F_WEIGHTS, F_MIGRATE, F_SCOPE, NR_WFILES };
 
@@ -135,6 +157,7 @@ struct cg {
 	int mig;			/* MIG_* */
 	uint64_t rate;			/* of "on RATE", 0 for "on" */
 	int scope;			/* SC_* */
+	int autow;			/* AW_*: the auto key of mpol.weights */
 	int wfd[NR_WFILES];		/* kept open: one write per input */
 	struct migstat stat;		/* the last mpol.stat read */
 };
@@ -152,6 +175,8 @@ struct verdict {
 	uint64_t rate;
 	bool pass;		/* "pass": a request, changes no file */
 	int scope;		/* mpol.scope: the new own setting */
+	int autow;		/* mpol.weights: the new auto setting (AW_*),
+				 * -1 for not named */
 };
 
 /*
@@ -172,6 +197,11 @@ static unsigned int global_w[MPOLT_MAXNODE];
 static bool sabotage;
 static bool has_migrate;	/* the kernel has mpol.migrate */
 static bool has_scope;		/* the kernel has mpol.scope */
+static bool has_auto;		/* mpol.weights takes "auto" */
+static uint64_t has_cpu;	/* the initiators of the auto tables */
+/* The auto tables without overrides: [initiator][node], fallback= */
+static unsigned int auto_w[MPOLT_MAXNODE][MPOLT_MAXNODE];
+static int auto_fallback[MPOLT_MAXNODE];
 static unsigned int nr_wfiles = 2;	/* of wfile_names[] the kernel has */
 static struct cg root = { .label = "root", .path = MPOLT_CGROOT };
 static struct cg cg_p = { .label = "P" }, cg_t = { .label = "T" };
@@ -468,10 +498,45 @@ static int weights_line(const char *s, size_t n, int *nid, int *weight)
 	return 0;
 }
 
+static bool word_is(const char *s, size_t n, const char *word)
+{
+	return strlen(word) == n && !memcmp(s, word, n);
+}
+
+/*
+ * A line that starts with "auto" (stripped, not empty): blanks, then
+ * exactly "on", "off" or "default"; "auto" a second time is EINVAL.
+ * Returns 0 or the errno; sets v->autow.
+ */
+static int auto_line(const char *s, size_t n, struct verdict *v)
+{
+	const char *val = s + 4, *end = s + n;
+	int a;
+
+	if (val == end || (*val != ' ' && *val != '\t'))
+		return EINVAL;
+	while (val < end && (*val == ' ' || *val == '\t'))
+		val++;
+	if (v->autow >= 0)
+		return EINVAL;		/* named twice */
+	for (a = 0; a < (int)ARRAY_SIZE(auto_names); a++)
+		if (word_is(val, end - val, auto_names[a]))
+			break;
+	/* -B: a case variant of "on" taken for "on" */
+	if (a == (int)ARRAY_SIZE(auto_names) && sabotage &&
+	    word_is(val, end - val, "On"))
+		a = AW_ON;
+	if (a == (int)ARRAY_SIZE(auto_names))
+		return EINVAL;
+	v->autow = a;
+	return 0;
+}
+
 /*
  * mpol.weights: lines of "NODE WEIGHT" or "NODE default", each for
- * another node, applied together or not at all; blank lines are ignored.
- * The first bad line decides the errno; a node named again is EINVAL.
+ * another node, and (has_auto) one "auto on|off|default", applied
+ * together or not at all; blank lines are ignored.  The first bad line
+ * decides the errno; a node named again is EINVAL.
  */
 static void oracle_weights(const char *in, size_t len, struct verdict *v)
 {
@@ -479,6 +544,7 @@ static void oracle_weights(const char *in, size_t len, struct verdict *v)
 	int nid, weight, lines = 0;
 
 	memset(v, 0, sizeof(*v));
+	v->autow = -1;
 	for (nid = 0; nid < MPOLT_MAXNODE; nid++)
 		v->upd[nid] = -1;
 	if (len > PAGE) {		/* kernfs: atomic_write_len */
@@ -497,6 +563,13 @@ static void oracle_weights(const char *in, size_t len, struct verdict *v)
 		s = nl ? nl + 1 : end;
 		if (!n)
 			continue;
+		if (has_auto && n >= 4 && !memcmp(line, "auto", 4)) {
+			v->err = auto_line(line, n, v);
+			if (v->err)
+				return;
+			lines++;
+			continue;
+		}
 		v->err = weights_line(line, n, &nid, &weight);
 		if (!v->err && v->upd[nid] >= 0)
 			v->err = EINVAL;	/* named twice */
@@ -506,11 +579,6 @@ static void oracle_weights(const char *in, size_t len, struct verdict *v)
 		lines++;
 	}
 	v->noop = !lines;
-}
-
-static bool word_is(const char *s, size_t n, const char *word)
-{
-	return strlen(word) == n && !memcmp(s, word, n);
 }
 
 /*
@@ -703,6 +771,46 @@ static const struct cg *eff_policy_cg(const struct cg *c)
 	return c;
 }
 
+/* Auto in effect: own "on", or "default" and the parent's; never the root */
+static bool eff_auto(const struct cg *c)
+{
+	for (; c && c->parent; c = c->parent)
+		if (c->autow != AW_DEFAULT)
+			return c->autow == AW_ON;
+	return false;
+}
+
+/* The effective override of @nid (own, else inherited), 0 for none */
+static unsigned int eff_override(const struct cg *c, int nid)
+{
+	for (; c && c->parent; c = c->parent)
+		if (c->w[nid])
+			return c->w[nid];
+	return 0;
+}
+
+/* mpol.weights.effective under auto: the tables under the overrides */
+static void render_auto_eff(const struct cg *c, char *buf, size_t size)
+{
+	size_t off = 0;
+	int i, nid;
+
+	buf[0] = '\0';
+	for (i = 0; i < MPOLT_MAXNODE && off < size; i++) {
+		if (!(has_cpu & (1ULL << i)))
+			continue;
+		off += snprintf(buf + off, size - off, "initiator%d", i);
+		for (nid = 0; nid < MPOLT_MAXNODE && off < size; nid++)
+			if (possible & (1ULL << nid))
+				off += snprintf(buf + off, size - off, " %d=%u",
+						nid, eff_override(c, nid) ?:
+						auto_w[i][nid]);
+		if (off < size)
+			off += snprintf(buf + off, size - off, " fallback=%d\n",
+					auto_fallback[i]);
+	}
+}
+
 static unsigned int eff_weight(const struct cg *c, int nid)
 {
 	for (; c && c->parent; c = c->parent)
@@ -736,8 +844,15 @@ static bool expected(const struct cg *c, unsigned int f, char *buf,
 			if (c->w[nid])
 				off += snprintf(buf + off, size - off, "%d %u\n",
 						nid, c->w[nid]);
+		if (c->autow != AW_DEFAULT)
+			snprintf(buf + off, size - off, "auto %s\n",
+				 auto_names[c->autow]);
 		return true;
 	case 3:
+		if (eff_auto(c)) {
+			render_auto_eff(c, buf, size);
+			return true;
+		}
 		for (nid = 0; nid < MPOLT_MAXNODE; nid++)
 			if (possible & (1ULL << nid))
 				off += snprintf(buf + off, size - off, "%d %u\n",
@@ -762,6 +877,17 @@ static bool expected(const struct cg *c, unsigned int f, char *buf,
 	return false;
 }
 
+/* No override and no auto setting of its own: @c's weights are its parent's */
+static bool inherits_weights(const struct cg *c)
+{
+	int nid;
+
+	for (nid = 0; nid < MPOLT_MAXNODE; nid++)
+		if (c->w[nid])
+			return false;
+	return c->autow == AW_DEFAULT;
+}
+
 /* Does the kernel have files[@f]? */
 static bool file_present(unsigned int f)
 {
@@ -772,7 +898,9 @@ static bool file_present(unsigned int f)
 	return true;
 }
 
-static char filebuf[FILEBUF], expbuf[FILEBUF];
+static char filebuf[FILEBUF], expbuf[FILEBUF], eff_t[FILEBUF];
+static long auto_reads[3];	/* P, T, C: .effective read under auto */
+static long inherit_cmps;	/* C's .effective compared with T's */
 
 /*
  * mpol.stat of @c: well-formed, the invariants hold, no counter went back
@@ -835,8 +963,25 @@ static int check_files(const char *ctx)
 			ret = read_file(path, filebuf, sizeof(filebuf));
 			if (!expected(cgs[i], f, expbuf, sizeof(expbuf)))
 				want = snap_events[i][f - 4];
+			if (f == 3 && i < 3 && eff_auto(cgs[i]))
+				auto_reads[i]++;
+			if (f == 3 && i == 1)
+				snprintf(eff_t, sizeof(eff_t), "%s",
+					 ret >= 0 ? filebuf : "");
+			/*
+			 * Not from the model: C without overrides and auto
+			 * settings of its own shows T's file, byte for byte
+			 */
+			if (f == 3 && i == 2 && ret >= 0 && inherits_weights(&cg_c)) {
+				inherit_cmps++;
+				if (strcmp(filebuf, eff_t)) {
+					want = eff_t;
+					goto differs;
+				}
+			}
 			if (ret >= 0 && !strcmp(filebuf, want))
 				continue;
+differs:
 			if (!bad++ && state_errors < MAX_REPORTS) {
 				diag("after %s: %s/%s differs", ctx,
 				     cgs[i]->label, files[f]);
@@ -880,6 +1025,10 @@ static void resync(struct cg *c)
 			diag("resync of %s/mpol.weights failed: %s", c->label,
 			     strerror(errno));
 	}
+	snprintf(buf, sizeof(buf), "auto %s", auto_names[c->autow]);
+	if (has_auto && write(c->wfd[F_WEIGHTS], buf, strlen(buf)) < 0)
+		diag("resync of %s/mpol.weights failed: %s", c->label,
+		     strerror(errno));
 }
 
 /* --- one input --------------------------------------------------------- */
@@ -952,6 +1101,8 @@ static void try_input(struct cg *c, int file, const char *buf, size_t len,
 				if (v.upd[nid] >= 0)
 					c->w[nid] = v.upd[nid];
 			}
+			if (v.autow >= 0)
+				c->autow = v.autow;
 		} else {
 			c->mode = v.mode;
 			c->all = v.all;
@@ -1082,6 +1233,49 @@ static const struct { const char *s; size_t len; } crafted_migrate[] = {
 	S("on 16M"), S("inherit"), S("off"), S("on"), S("on 64M"),
 };
 
+/* Crafted mpol.weights values with the "auto" key */
+static const struct { const char *s; size_t len; } crafted_auto[] = {
+	/* valid, with blanks and white space around */
+	S("auto on"), S("auto off"), S("auto default"), S("auto on\n"),
+	S(" auto on "), S("\tauto\ton\t\n"), S("auto  on"), S("auto \t on"),
+	S("auto\ton"), S("auto on\r\n"), S("\xa0" "auto off\xa0"),
+	S("\vauto default\f"), S("\n\nauto on\n\n"), S("auto\t\toff"),
+	/* case */
+	S("AUTO on"), S("Auto on"), S("aUto on"), S("auto On"), S("auto ON"),
+	S("auto oN"), S("auto Off"), S("auto OFF"), S("auto Default"),
+	S("auto DEFAULT"),
+	/* no value, another value, junk before or after */
+	S("auto"), S("auto\n"), S("auto "), S("auto \t\n"), S("autoon"),
+	S("autooff"), S("autodefault"), S("auto-on"), S("auto=on"),
+	S("auto:on"), S("auto_on"), S("auto,on"), S("auto\non"),
+	S("auto\von"), S("auto\fon"), S("auto\ron"), S("auto\xa0on"),
+	S("auto \von"), S("auto \xa0on"), S("auto on x"), S("auto on on"),
+	S("auto on off"), S("auto onx"), S("auto on:"), S("auto on,"),
+	S("auto o"), S("auto of"), S("auto offf"), S("auto defaul"),
+	S("auto defaults"), S("auto 1"), S("auto 0"), S("auto yes"),
+	S("auto no"), S("auto true"), S("auto inherit"), S("auto all"),
+	S("auto auto"), S("auto 0 3"), S("auto on 0 3"), S("auto on,0 3"),
+	S("0 3 auto on"), S("xauto on"), S("0auto on"), S("aut on"),
+	S("autox on"), S("autoauto on"), S("auto\xe2\x80\x83on"),
+	S("auto on\xff"), S("\xef\xbb\xbf" "auto on"),
+	/* with NODE WEIGHT lines: all or nothing, the first bad line decides */
+	S("auto on\n0 3"), S("0 3\nauto off"), S("0 4\nauto x"),
+	S("auto x\n0 4"), S("auto on\nauto on"), S("auto on\nauto off"),
+	S("auto on\n\nauto default"), S("auto on\n0 3\n0 4"),
+	S("auto off\n99 3"), S("99 3\nauto x"), S("auto on\n0 256"),
+	S("0 256\nauto x"), S("auto x\n0 256"), S("auto off\n1 2\n2 5\n3 default"),
+	S("1 4\nauto on\n2 9\n"), S("auto on\r\n0 3\r\n"),
+	S("auto default\n0 default\n1 default"), S("2 6\n \n\tauto on\t\n"),
+	S("auto on\n4 2"), S("auto on\n3 default\nauto"), S("0 3\nauto"),
+	S("auto on\n0 3\n1 7\n2 9\n3 11"), S("auto off\n0 1"),
+	S("0 default\n1 default\n2 default\n3 default\n4 default"),
+	/* NUL */
+	S("auto on\0"), S("auto\0on"), S("\0auto on"), S("auto \0on"),
+	S("0 3\nauto on\0"), S("auto on\n\0"),
+	/* a known state: T and C "default", then "on" */
+	S("auto default"), S("auto on"),
+};
+
 /* Crafted mpol.scope values */
 static const struct { const char *s; size_t len; } crafted_scope[] = {
 	/* every word, with white space around it */
@@ -1179,6 +1373,19 @@ static size_t gen_policy(void)
 	return off;
 }
 
+/* An "auto" line of mpol.weights, mostly valid */
+static void gen_auto(size_t *off)
+{
+	static const char * const words[] = { "on", "on", "off", "off",
+		"default", "On", "x", "", "on x", "onn", "of", "1" };
+	static const char * const seps[] = { " ", " ", " ", "\t", "  ",
+		" \t", "", "\n", "\xa0", "\v" };
+
+	add(off, rn(8) ? "auto" : rn(2) ? "AUTO" : "aut");
+	add(off, seps[rn(ARRAY_SIZE(seps))]);
+	add(off, words[rn(ARRAY_SIZE(words))]);
+}
+
 /* One to three lines; nodes may repeat */
 static size_t gen_weights(void)
 {
@@ -1194,6 +1401,11 @@ static size_t gen_weights(void)
 		if (i)
 			add(&off, nls[rn(5)]);
 		add(&off, spaces[rn(11)]);
+		if (has_auto && !rn(5)) {
+			gen_auto(&off);
+			add(&off, spaces[rn(11)]);
+			continue;
+		}
 		snprintf(tmp, sizeof(tmp), "%u", rn(8) ? rn(6) : rn(100));
 		add(&off, tmp);
 		add(&off, rn(6) ? " " : rn(2) ? "\t" : "  \t");
@@ -1379,6 +1591,7 @@ static void cg_setup(struct cg *c, struct cg *parent, const char *name)
 		bail("mkdir %s: %s", c->path, strerror(errno));
 	c->mig = MIG_INHERIT;
 	c->scope = SC_INHERIT;
+	c->autow = AW_DEFAULT;
 	for (f = 0; f < NR_WFILES; f++) {
 		c->wfd[f] = -1;
 		if (f >= (int)nr_wfiles)
@@ -1535,11 +1748,89 @@ static bool check_file_modes(void)
 	return ok && n == want_n;
 }
 
+#define AUTO_REF	MPOLT_CGROOT "/mpol_fuzz_auto"
+
 static void cleanup(void)
 {
 	rmdir(cg_c.path);
 	rmdir(cg_t.path);
 	rmdir(cg_p.path);
+	rmdir(AUTO_REF);
+}
+
+/*
+ * The auto tables: mpol.weights.effective of a fresh cgroup with "auto
+ * on" and no overrides, into auto_w[][] and auto_fallback[].  Checks the
+ * format: "initiatorI N=W ... fallback=F", one line per node with CPUs in
+ * ascending order, every possible node in ascending order, W in 1..255,
+ * F 0 or 1.  False (and why) if not.
+ */
+static bool read_auto_tables(void)
+{
+	char buf[FILEBUF], *line, *save, *tok, *tsave;
+	uint64_t seen = 0;
+	int last = -1;
+
+	rmdir(AUTO_REF);
+	if (mkdir(AUTO_REF, 0755))
+		bail("mkdir %s: %s", AUTO_REF, strerror(errno));
+	if (write_str(AUTO_REF "/mpol.weights", "auto on\n") < 0)
+		bail("cannot set \"auto on\" in %s", AUTO_REF);
+	if (read_file(AUTO_REF "/mpol.weights.effective", buf, sizeof(buf)) < 0)
+		bail("cannot read %s/mpol.weights.effective", AUTO_REF);
+	rmdir(AUTO_REF);
+	for (line = buf; *line; line = tok + 1) {
+		tok = strchrnul(line, '\n');
+		diag("auto table: %.*s", (int)(tok - line), line);
+		if (!*tok)
+			break;
+	}
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		uint64_t nodes = 0;
+		int i, nid = -1, fb = -1, lastn = -1, k;
+		unsigned int w;
+
+		if (sscanf(line, "initiator%d%n", &i, &k) != 1 || i <= last ||
+		    i >= MPOLT_MAXNODE || !(has_cpu & (1ULL << i))) {
+			diag("auto tables: bad line \"%s\"", line);
+			return false;
+		}
+		last = i;
+		seen |= 1ULL << i;
+		for (tok = strtok_r(line + k, " ", &tsave); tok;
+		     tok = strtok_r(NULL, " ", &tsave)) {
+			if (fb >= 0) {
+				diag("auto tables: \"%s\" after fallback=", tok);
+				return false;
+			}
+			if (sscanf(tok, "fallback=%d", &fb) == 1 &&
+			    (fb == 0 || fb == 1))
+				continue;
+			fb = -1;
+			if (sscanf(tok, "%d=%u", &nid, &w) != 2 || nid <= lastn ||
+			    nid >= MPOLT_MAXNODE || !(possible & (1ULL << nid)) ||
+			    w < 1 || w > 255) {
+				diag("auto tables: initiator%d: bad \"%s\"", i, tok);
+				return false;
+			}
+			lastn = nid;
+			nodes |= 1ULL << nid;
+			auto_w[i][nid] = w;
+		}
+		if (fb < 0 || nodes != possible) {
+			diag("auto tables: initiator%d: %s", i, fb < 0 ?
+			     "no fallback=" : "not every possible node");
+			return false;
+		}
+		auto_fallback[i] = fb;
+	}
+	if (seen != has_cpu) {
+		diag("auto tables: initiators 0x%llx, nodes with CPUs 0x%llx",
+		     (unsigned long long)seen, (unsigned long long)has_cpu);
+		return false;
+	}
+	return true;
 }
 
 /* --- main: setup, run, report ------------------------------------------ */
@@ -1627,6 +1918,14 @@ static void setup_cgroups(void)
 			bail("cannot set P's mpol.scope");
 		cg_p.scope = SC_ANON;
 	}
+	/* and "auto off" (the kernel takes "auto"): T and C inherit off */
+	if (has_scope &&
+	    write_str(MPOLT_CGROOT "/mpol_fuzz/mpol.weights", "auto default") >= 0) {
+		has_auto = true;
+		if (write_str(MPOLT_CGROOT "/mpol_fuzz/mpol.weights", "auto off") < 0)
+			bail("cannot set \"auto off\" in P");
+		cg_p.autow = AW_OFF;
+	}
 	for (i = 0; i < 3; i++) {
 		for (c = 0; c < 2; c++) {
 			snprintf(buf, sizeof(buf), "%s/%s", cgs[i]->path,
@@ -1706,6 +2005,47 @@ static void run_crafted_scope(void)
 	}
 }
 
+/*
+ * The crafted "auto" inputs of mpol.weights, each to T and C; every byte
+ * between "auto" and its value and after it; the longest writes.  Run on
+ * a kernel without the key too (there all are EINVAL).
+ */
+static void run_crafted_auto(void)
+{
+	size_t len, c;
+	long i;
+
+	for (c = 0; c < ARRAY_SIZE(crafted_auto); c++)
+		for (i = 0; i < 2; i++)
+			try_input(i ? &cg_c : &cg_t, F_WEIGHTS,
+				  crafted_auto[c].s, crafted_auto[c].len,
+				  "crafted");
+	for (i = 0; i < 256; i++) {
+		len = snprintf(gbuf, sizeof(gbuf), "auto%c%s", (char)i,
+			       i & 1 ? "on" : "off");
+		try_input(&cg_t, F_WEIGHTS, gbuf, len, "separator");
+		len = snprintf(gbuf, sizeof(gbuf), "auto %s%c",
+			       i & 1 ? "off" : "on", (char)i);
+		try_input(&cg_c, F_WEIGHTS, gbuf, len, "separator");
+	}
+	for (i = 0; i < 8; i++) {
+		size_t total = i & 4 ? 64 * 1024 : i & 2 ? PAGE + 1 : PAGE;
+
+		len = snprintf(gbuf, sizeof(gbuf), "auto %s", i & 1 ? "on" : "off");
+		try_input(i & 1 ? &cg_c : &cg_t, F_WEIGHTS, gbuf,
+			  pad(len, total, i & 1 ? '\n' : ' '), "overlong");
+		/* "auto", blanks up to the end, the value last */
+		len = pad(4, total - 2, i & 1 ? '\t' : ' ');
+		memcpy(gbuf, "auto", 4);
+		memcpy(gbuf + len, i & 1 ? "on" : "no", 2);
+		try_input(i & 1 ? &cg_t : &cg_c, F_WEIGHTS, gbuf, len + 2,
+			  "overlong");
+	}
+	/* a long value: "on" and more */
+	len = snprintf(gbuf, sizeof(gbuf), "auto on");
+	try_input(&cg_t, F_WEIGHTS, gbuf, pad(len, 600, 'n'), "long");
+}
+
 /* The crafted inputs, each to both files of T and C. */
 static void run_crafted(void)
 {
@@ -1747,6 +2087,7 @@ static void run_crafted(void)
 		run_crafted_migrate();
 	if (has_scope)
 		run_crafted_scope();
+	run_crafted_auto();
 }
 
 /* @count random inputs to any writable file of T or C. */
@@ -1909,6 +2250,18 @@ static void run_passes(void)
 	ok = pass_completed(&cg_c, &c0) && ok;
 	tap(no_pass(&cg_t, &t0) && ok,
 	    "a weight change in T: a pass of C (inherits it, migration on), none of T (off)");
+	/* an ancestor's change of C's effective auto setting */
+	if (has_auto) {
+		try_str(&cg_c, F_WEIGHTS, "auto default");
+		ok = stat_settled(&cg_t) && stat_settled(&cg_c);
+		t0 = cg_t.stat;
+		c0 = cg_c.stat;
+		try_str(&cg_t, F_WEIGHTS, eff_auto(&cg_t) ? "auto off" : "auto on");
+		counted(&cg_c, &c0);
+		ok = pass_completed(&cg_c, &c0) && ok;
+		tap(no_pass(&cg_t, &t0) && ok,
+		    "an auto change in T: a pass of C (inherits it, migration on), none of T (off)");
+	}
 	/* an ancestor's change of C's effective scope */
 	if (has_scope) {
 		try_str(&cg_c, F_SCOPE, "inherit");
@@ -1954,6 +2307,9 @@ static void report(void)
 			diag("  refused with errno %zu (%s): %ld", c,
 			     strerror(c), refused[c]);
 	diag("disagreements with the oracle: %ld", disagreements);
+	if (has_auto)
+		diag("mpol.weights.effective read with auto in effect: P %ld, T %ld, C %ld; C's compared with T's while C inherits them: %ld",
+		     auto_reads[0], auto_reads[1], auto_reads[2], inherit_cmps);
 	for (i = 0; i < NR_WFILES * 256 * 256; i++) {
 		long n = dis_kind[i >> 16][(i >> 8) & 0xff][i & 0xff];
 
@@ -1997,7 +2353,13 @@ int main(int argc, char **argv)
 	if (!has_scope)
 		diag("no mpol.scope: its inputs are left out");
 	read_root_weights();
+	has_cpu = sysfs_nodes("has_cpu");
 	setup_cgroups();
+	if (has_auto)
+		tap(read_auto_tables(),
+		    "auto tables of a reference cgroup (\"auto on\", no overrides): one initiator line per node with CPUs, every possible node, weights 1..255, fallback 0|1");
+	else
+		diag("mpol.weights takes no \"auto\": its inputs are all EINVAL");
 	if (!tap(!check_files("setup"), "model of P/T/C matches the files after setup"))
 		return 1;
 	tap(check_file_modes() && !check_files("writes to read-only files"),
