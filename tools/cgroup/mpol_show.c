@@ -566,7 +566,12 @@ int main(int argc, char **argv)
 			char ts[64];
 
 			strftime(ts, sizeof(ts), "%F %T", localtime(&t));
-			printf("%s%s  (every %gs)\n", isatty(1) ? "\033[H\033[2J" : "\n", ts, interval);
+			const char *term = getenv("TERM");
+			/* clear a terminal, not a log or a serial console */
+			bool clear = isatty(1) && term && *term && strcmp(term, "dumb") &&
+				     strcmp(term, "linux");
+
+			printf("%s%s  (every %gs)\n", clear ? "\033[H\033[2J" : "\n", ts, interval);
 		}
 		if (!nr)
 			printf("no cgroup sets mpol.policy or mpol.weights (-a: all cgroups)\n");
