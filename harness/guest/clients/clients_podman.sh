@@ -14,6 +14,30 @@ check "podman-run: --cgroup-conf with crun, then runc" recipe podman-run
 mapfile -t lines < <(grep '^N0=' $RECIPE_OUT)
 expect_pages "podman --runtime crun (6:3:1)" "N0=600 N1=300 N2=100 N3=0" "${lines[0]:-none}"
 expect_pages "podman --runtime runc (6:3:1)" "N0=600 N1=300 N2=100 N3=0" "${lines[1]:-none}"
+# an unquoted multi-line value: podman's CSV parsing of --cgroup-conf
+# keeps its first line only
+for rt in crun runc; do
+	out=$(podman --runtime $rt --cgroup-manager cgroupfs run --rm --network none \
+		--security-opt seccomp=unconfined --cgroup-parent /mpol-podman \
+		--cgroup-conf mpol.policy=weighted-interleave:0-2 --cgroup-conf 'mpol.weights=0 6
+1 3' localhost/mpol-busybox:1 sh -c 'cat /sys/fs/cgroup/mpol.weights; pagecount 1000' 2>&1)
+	echo "unquoted 'mpol.weights=0 6\n1 3', $rt: $out" | diag
+	check "podman ($rt): an unquoted two-line --cgroup-conf value sets its first line only" \
+		test "$(grep -v '^N0=' <<<"$out" | cgfile /dev/stdin)" = "0 6"
+	expect_pages "... the pages land at 6:1:1" "N0=750 N1=125 N2=125 N3=0" "$(grep '^N0=' <<<"$out")"
+done
+# a comma in an unquoted value
+out=$(podman --runtime crun --cgroup-manager cgroupfs run --rm --network none \
+	--cgroup-parent /mpol-podman --cgroup-conf mpol.policy=weighted-interleave:0,2 \
+	localhost/mpol-busybox:1 cat /sys/fs/cgroup/mpol.policy 2>&1)
+echo "unquoted mpol.policy=weighted-interleave:0,2: $out" | diag
+check "an unquoted comma splits the value: 'Error: --cgroup-conf must be formatted KEY=VALUE'" \
+	grep -qxF 'Error: --cgroup-conf must be formatted KEY=VALUE' <<<"$out"
+out=$(podman --runtime crun --cgroup-manager cgroupfs run --rm --network none \
+	--cgroup-parent /mpol-podman --cgroup-conf '"mpol.policy=weighted-interleave:0,2"' \
+	localhost/mpol-busybox:1 cat /sys/fs/cgroup/mpol.policy 2>&1)
+echo "quoted mpol.policy=weighted-interleave:0,2: $out" | diag
+check "a CSV-quoted value keeps its comma: $out" test "$out" = "weighted-interleave:0,2"
 # the cgroup the runtime made, seen from inside while the container runs
 out=$(podman --runtime runc --cgroup-manager cgroupfs run --rm --network none \
 	--cgroup-parent /mpol-podman --cgroup-conf mpol.policy=bind:3 \

@@ -9,7 +9,9 @@
 # are those of the new weights.
 . /harness/clients/lib.sh
 
-grep -qw mpol $CG/cgroup.subtree_control || echo +mpol >$CG/cgroup.subtree_control
+for c in cpuset memory mpol; do
+	grep -qw $c $CG/cgroup.subtree_control || echo +$c >$CG/cgroup.subtree_control
+done
 S=$CG/mpol-show
 W=/run/mpol-show
 rm -rf $W
@@ -62,13 +64,14 @@ echo "mpol_show after batch 2: memcg $m2 | numa_maps $p2" | diag
 # what the tool added between the batches = pagecount's count of batch 2
 expect_pages "mpol_show (numa_maps) grew by pagecount's batch" "$second N4=0" "$(sub "$p2" "$p1")" 2
 expect_pages "mpol_show (memory.numa_stat) grew by pagecount's batch" "$second N4=0" "$(sub "$m2" "$m1")" 4
-# the process's own text, stack and heap come on top: at most 64 pages a node
+# the process's own text, stack, heap and page cache come on top (about
+# 100 pages on node 0 measured): at most 200 pages a node
 both=$(awk -v a="$first" -v b="$second" 'BEGIN { n = split(a, A, " "); split(b, B, " ")
 	for (i = 1; i <= n; i++) { split(A[i], x, "="); split(B[i], y, "="); printf "%s%s=%d", (i > 1 ? " " : ""), x[1], x[2] + y[2] } }')
-check "mpol_show (numa_maps) holds both batches ($both) and at most 64 pages a node more: $p2" \
-	at_least "$p2" "$both N4=0" 64
-check "mpol_show (memory.numa_stat) holds both batches and at most 64 pages a node more: $m2" \
-	at_least "$m2" "$both N4=0" 64
+check "mpol_show (numa_maps) holds both batches ($both) and at most 200 pages a node more: $p2" \
+	at_least "$p2" "$both N4=0" 200
+check "mpol_show (memory.numa_stat) holds both batches and at most 200 pages a node more: $m2" \
+	at_least "$m2" "$both N4=0" 200
 row=$(mpol_show -k /mpol-show)
 echo "$row" | diag
 check "mpol_show shows the effective policy and weights (0:1:2:3:4 = 6:3:1:1:1)" \
@@ -111,10 +114,11 @@ started=$(awk '$1 == "migrate_passes_started" { print $2 }' $S/app/mpol.stat)
 done_=$(awk '$1 == "migrate_passes_completed" { print $2 }' $S/app/mpol.stat)
 check "mpol_show's migration counters are mpol.stat's (moved $moved > 0, failed $failed, passes $done_/$started)" \
 	bash -c "[ $moved -gt 0 ] && grep -Eq ' migrate=on[^ ]* moved=$moved failed=$failed passes=$done_/$started$' <<<'$row'"
-# 2000 pages at 1:3:8 over nodes 0-2 (a weight cycle of 12: within 12)
+# 2000 pages at 1:3:8 over nodes 0-2: about N0=167 N1=500 N2=1333 (two
+# mappings, each within one weight cycle of 12), plus the other pages
 pm=$(kv numa_maps)
-check "after the pass mpol_show (numa_maps) shows 1:3:8 (2000 pages + at most 64 a node): $pm" \
-	at_least "$pm" "N0=155 N1=488 N2=1321 N3=0 N4=0" 88
+check "after the pass mpol_show (numa_maps) shows 1:3:8 (2000 pages + at most 200 a node): $pm" \
+	at_least "$pm" "N0=155 N1=488 N2=1321 N3=0 N4=0" 224
 kill $server
 wait $server 2>/dev/null
 rmdir $S/app $S
