@@ -10,8 +10,8 @@
 #   NO_CLIENTS=1 skip the clients stage of a full run
 #
 # A full run (no TESTS, DEBUG or STOCK) has three stages, reported as one TAP
-# stream: every test on the default kernel; the client tests (crun, systemd,
-# cgroup-tools in a Debian 12 root with systemd as PID 1: harness/clients.sh,
+# stream: every test on the default kernel; the client tests (crun, runc,
+# containerd's CRI, podman, LXC, systemd, cgroup-tools in a Debian 12 root with systemd as PID 1: harness/clients.sh,
 # `make clients`) on the same kernel; then the tests marked "debug" in
 # harness/tests.conf on the debug kernel (lockdep, KASAN, KFENCE, kmemleak;
 # build/obj-debug), named debug/NAME, ending with a kmemleak scan.

@@ -1,6 +1,7 @@
 #!/bin/bash
 # make clients: boot the mpol kernel with a Debian 12 root (systemd v252 as
-# PID 1, crun 1.8.1, cgroup-tools 2.0.2, numactl), run the client tests
+# PID 1, crun 1.8.1, runc 1.1.5, containerd 1.6.20, podman 4.3.1, LXC 5.0.2,
+# cgroup-tools 2.0.2, numactl), run the client tests
 # (harness/guest/clients/clients_*.sh) and print TAP.
 #
 #   clients.sh [TESTS]   TESTS: comma-separated clients_* names (default all)
