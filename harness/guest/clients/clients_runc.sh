@@ -61,12 +61,15 @@ cd $W/db || exit 1
 mkfifo ctl/fifo
 recipe runc-config >/dev/null
 plumb $W/db/ctl
+check "runcdemo.slice does not exist before runc run" test ! -e $CG/runcdemo.slice
 check "runc-systemd: runc --systemd-cgroup run --detach db" recipe runc-systemd
-check "the scope's mpol.policy: $(grep -v level= $RECIPE_OUT)" grep -qx weighted-interleave:0-2 $RECIPE_OUT
+check "runc enabled mpol in the new slice: $(head -n1 $CG/runcdemo.slice/cgroup.subtree_control)" \
+	grep -qw mpol $CG/runcdemo.slice/cgroup.subtree_control
+check "the scope's mpol.policy: $(grep -v level= $RECIPE_OUT | tail -n1)" grep -qx weighted-interleave:0-2 $RECIPE_OUT
 check "the scope's mpol.weights: both lines" \
-	test "$(cgfile $CG/system.slice/mpol-runc-db.scope/mpol.weights)" = "0 6 / 1 3"
+	test "$(cgfile $CG/runcdemo.slice/mpol-db.scope/mpol.weights)" = "0 6 / 1 3"
 check "no sub-cgroup: the container's process is in the scope" \
-	grep -qx "0::/system.slice/mpol-runc-db.scope" /proc/"$(runc state db | jq .pid)"/cgroup
+	grep -qx "0::/runcdemo.slice/mpol-db.scope" /proc/"$(runc state db | jq .pid)"/cgroup
 expect_pages "runc container db (systemd scope, 6:3:1)" "N0=600 N1=300 N2=100 N3=0" "$(batch ctl/fifo ctl/out)"
 runc kill db KILL
 sleep 0.5
