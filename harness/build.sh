@@ -56,6 +56,8 @@ done
 # tools of the series at their kernel paths (tools/cgroup/mpol_show.c:
 # the per-cgroup placement table of make demo and the client tests;
 # static, so it runs in the busybox initramfs and the Debian root alike)
+# (tools/cgroup/Makefile needs the kernel tree's tools/scripts: built
+# directly here, with the same flags)
 for f in "$ROOT"/tools/cgroup/*.c; do
 	[[ -e $f ]] || continue
 	b=$ART/bin/$(basename "$f" .c)

@@ -28,8 +28,8 @@
  * scripts ("N0=600 N1=300 ..." as the harness' pagecount prints them).
  *
  * Static, no library beyond libc, so it runs in a busybox initramfs as
- * well as on a distribution. Build: gcc -O2 -Wall -static -o mpol_show
- * mpol_show.c
+ * well as on a distribution. Build: make -C tools/cgroup (LDFLAGS=-static
+ * for a static binary), or gcc -O2 -Wall -static -o mpol_show mpol_show.c
  */
 #define _GNU_SOURCE
 #include <dirent.h>

@@ -72,6 +72,10 @@ check "mpol_show (numa_maps) holds both batches ($both) and at most 200 pages a 
 	at_least "$p2" "$both N4=0" 200
 check "mpol_show (memory.numa_stat) holds both batches and at most 200 pages a node more: $m2" \
 	at_least "$m2" "$both N4=0" 200
+# the watch: -w 0.5 -c 3 prints three tables with a time stamp each
+out=$(mpol_show -w 0.5 -c 3 /mpol-show)
+check "mpol_show -w 0.5 -c 3: three refreshes of the table" \
+	test "$(grep -c '(every 0.5s)$' <<<"$out") $(grep -c '^/mpol-show ' <<<"$out")" = "3 3"
 row=$(mpol_show -k /mpol-show)
 echo "$row" | diag
 check "mpol_show shows the effective policy and weights (0:1:2:3:4 = 6:3:1:1:1)" \
