@@ -45,8 +45,12 @@ expect_pages "same runc container after runc update (1:1:3)" "N0=0 N1=200 N2=200
 check "the same process ($pid) served both batches" test "$(runc state web | jq .pid)" = "$pid"
 recipe runc-bad-line
 # runc logs in logfmt when its stderr is no terminal (quotes escaped)
+refused() {
+	grep -F 'level=error msg="unable to set unified resource \"mpol.weights\"' $RECIPE_OUT |
+		grep -qF "write $CG/mpol-runc/web/mpol.weights: numerical result out of range"
+}
 check "runc update with one bad line is refused: 'unable to set unified resource \"mpol.weights\": failed to write ... numerical result out of range'" \
-	grep -F 'level=error msg="unable to set unified resource' $RECIPE_OUT | grep -qF "write $CG/mpol-runc/web/mpol.weights: numerical result out of range"
+	refused
 check "runc update exited with status 1" grep -qx 'refused: exit status 1' $RECIPE_OUT
 check "... and changed nothing: $(cgfile $CG/mpol-runc/web/mpol.weights)" \
 	test "$(cgfile $CG/mpol-runc/web/mpol.weights)" = "0 6 / 3 3"
