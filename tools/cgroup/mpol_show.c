@@ -16,8 +16,9 @@
  * where the memory controller is enabled for the cgroup, else from the
  * /proc/PID/numa_maps of the member processes of the cgroup and its
  * descendants, summed as numastat -p does (a page mapped by two members
- * counts twice there). -m chooses the source; the PAGES column says
- * which one a row used.
+ * counts twice there; in a threaded cgroup, the process of each of its
+ * threads counts once, with all its memory). -m chooses the source; the
+ * PAGES column says which one a row used.
  *
  * CGROUP is a path below the cgroup2 mount ("/mpol-demo/web") or a full
  * path (/sys/fs/cgroup/mpol-demo/web). Without CGROUP: every cgroup that
@@ -229,6 +230,23 @@ static void maps_of_pid(long pid, long *pages)
 	free(s);
 }
 
+/* the process of thread @tid, from /proc/TID/status */
+static long tgid_of(long tid)
+{
+	char p[64], *s, *t;
+	long tgid = -1;
+
+	snprintf(p, sizeof(p), "/proc/%ld/status", tid);
+	s = slurp(p);
+	if (!s)
+		return -1;
+	t = strstr(s, "\nTgid:");
+	if (t)
+		tgid = strtol(t + 6, NULL, 10);
+	free(s);
+	return tgid;
+}
+
 static void pages_maps(const char *cg, long *pages)
 {
 	char p[PATH_MAX * 2];
@@ -239,6 +257,29 @@ static void pages_maps(const char *cg, long *pages)
 	if (s) {
 		for (line = strtok_r(s, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
 			maps_of_pid(atol(line), pages);
+		free(s);
+	} else if ((s = cgfile(cg, "cgroup.threads"))) {
+		/*
+		 * A threaded cgroup (mpol is a threaded controller) has no
+		 * cgroup.procs to read: count the process of each thread in
+		 * it once (its whole memory: numa_maps is per process).
+		 */
+		long seen[256];
+		int nseen = 0, i;
+
+		for (line = strtok_r(s, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			long tgid = tgid_of(atol(line));
+
+			if (tgid < 0)
+				continue;
+			for (i = 0; i < nseen && seen[i] != tgid; i++)
+				;
+			if (i < nseen)
+				continue;
+			if (nseen < (int)(sizeof(seen) / sizeof(seen[0])))
+				seen[nseen++] = tgid;
+			maps_of_pid(tgid, pages);
+		}
 		free(s);
 	}
 	/* descendants, as memory.numa_stat is hierarchical */

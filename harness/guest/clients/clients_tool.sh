@@ -126,4 +126,28 @@ check "after the pass mpol_show (numa_maps) shows 1:3:8 (2000 pages + at most 20
 kill $server
 wait $server 2>/dev/null
 rmdir $S/app $S
+# a threaded cgroup (no readable cgroup.procs, no memcg): the numa_maps of
+# the process of its thread, counted once
+T=$CG/mpol-thr
+rmdir $T/t $T 2>/dev/null
+mkdir $T $T/t
+echo +mpol >$T/cgroup.subtree_control
+echo threaded >$T/t/cgroup.type
+echo bind:3 >$T/t/mpol.policy
+sh -c "echo \$\$ > $T/cgroup.procs && echo \$\$ > $T/t/cgroup.threads && exec pagecount -p 500" >$W/thr.out &
+thr=$!
+for ((i = 0; i < 300; i++)); do
+	[[ -s $W/thr.out ]] && break
+	sleep 0.1
+done
+echo "threaded: $(cat $T/t/cgroup.type), pagecount: $(cat $W/thr.out)" | diag
+row=$(mpol_show -k /mpol-thr/t)
+echo "$row" | diag
+tp=$(grep -o ' N[0-9]*=[0-9]*' <<<"$row" | tr -d ' ' | tr '\n' ' ' | sed 's/ $//')
+check "a threaded cgroup: source numa_maps (no memcg there)" grep -q ' source=maps ' <<<"$row"
+check "... pages of its process counted once: 500 on node 3 and at most 200 a node more: $tp" \
+	at_least "$tp" "N0=0 N1=0 N2=0 N3=500 N4=0" 200
+kill $thr
+wait $thr 2>/dev/null
+rmdir $T/t $T
 finish
