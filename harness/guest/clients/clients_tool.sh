@@ -8,6 +8,9 @@
 # migration pass its counters are mpol.stat's and the pages per node
 # are those of the new weights.
 . /harness/clients/lib.sh
+t0=$(date +%s.%N)
+# phase NAME: seconds since the start, as a comment (where the time goes)
+phase() { echo "# phase $1 at $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s"; }
 
 for c in cpuset memory mpol; do
 	grep -qw $c $CG/cgroup.subtree_control || echo +$c >$CG/cgroup.subtree_control
@@ -48,6 +51,7 @@ at_least() {
 		}
 	}'
 }
+phase server
 first=$(batch $W/fifo $W/out)
 expect_pages "pagecount's first batch (6:3:1)" "N0=600 N1=300 N2=100 N3=0" "$first"
 sleep 2.5	# memory.numa_stat: the periodic memcg stat flush (2 s)
@@ -82,6 +86,7 @@ check "mpol_show shows the effective policy and weights (0:1:2:3:4 = 6:3:1:1:1)"
 	grep -q "^/mpol-show policy=weighted-interleave:0-2 inherited=0 weights=6:3:1:1:1 source=memcg " <<<"$row"
 check "the table has the cgroup's row: $(grep mpol-show $RECIPE_OUT)" \
 	grep -Eq '^/mpol-show +weighted-interleave:0-2 +6:3:1:1:1 +memcg ' $RECIPE_OUT
+phase counts
 # fallback: bind:0 in a child whose cpuset allows node 1 only
 mkdir $S/fb
 echo 1 >$S/fb/cpuset.mems
@@ -98,6 +103,7 @@ check "/mpol-show/app inherits: policy weighted-interleave:0-2 inherited=1" \
 check "without CGROUP mpol_show lists the cgroups that set a policy: $(mpol_show -k | awk '{ print $1 }' | grep '^/mpol-show' | tr '\n' ' ')" \
 	test "$(mpol_show -k | awk '{ print $1 }' | grep '^/mpol-show' | tr '\n' ' ')" = "/mpol-show /mpol-show/fb "
 rmdir $S/fb
+phase fallback
 # migration on /mpol-show (app inherits it): the pages follow a weight
 # change of /mpol-show; the counters are those of app's mpol.stat
 echo on >$S/mpol.migrate
@@ -123,9 +129,11 @@ check "mpol_show's migration counters are mpol.stat's (moved $moved > 0, failed 
 pm=$(kv numa_maps)
 check "after the pass mpol_show (numa_maps) shows 1:3:8 (2000 pages + at most 200 a node): $pm" \
 	at_least "$pm" "N0=155 N1=488 N2=1321 N3=0 N4=0" 224
+phase migration
 kill $server
 wait $server 2>/dev/null
 rmdir $S/app $S
+phase stopped
 # a threaded cgroup (no readable cgroup.procs, no memcg): the numa_maps of
 # the process of its thread, counted once
 T=$CG/mpol-thr
@@ -147,6 +155,7 @@ tp=$(grep -o ' N[0-9]*=[0-9]*' <<<"$row" | tr -d ' ' | tr '\n' ' ' | sed 's/ $//
 check "a threaded cgroup: source numa_maps (no memcg there)" grep -q ' source=maps ' <<<"$row"
 check "... pages of its process counted once: 500 on node 3 and at most 200 a node more: $tp" \
 	at_least "$tp" "N0=0 N1=0 N2=0 N3=500 N4=0" 200
+phase threaded
 kill $thr
 wait $thr 2>/dev/null
 rmdir $T/t $T
