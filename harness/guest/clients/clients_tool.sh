@@ -91,10 +91,13 @@ phase counts
 mkdir $S/fb
 echo 1 >$S/fb/cpuset.mems
 echo bind:0 >$S/fb/mpol.policy
+phase fb-made
 sh -c "echo \$\$ > $S/fb/cgroup.procs && exec pagecount 100" | diag
+phase fb-pagecount
 fb=$(awk '$1 == "fallback" { print $2 }' $S/fb/mpol.events)
 row=$(mpol_show -k /mpol-show/fb)
 echo "$row" | diag
+phase fb-show
 check "mpol_show's fallback is mpol.events' ($fb, at least 100) and the policy is inherited=0" \
 	bash -c "[ $fb -ge 100 ] && grep -q ' fallback=$fb ' <<<'$row' && grep -q 'policy=bind:0 inherited=0' <<<'$row'"
 row=$(mpol_show -k /mpol-show/app)
