@@ -53,6 +53,18 @@ for f in "$HARNESS_DIR"/guest/src/*.c; do
 			die "building $f failed"
 	fi
 done
+# tools of the series at their kernel paths (tools/cgroup/mpol_show.c:
+# the per-cgroup placement table of make demo and the client tests;
+# static, so it runs in the busybox initramfs and the Debian root alike)
+# (tools/cgroup/Makefile needs the kernel tree's tools/scripts: built
+# directly here, with the same flags)
+for f in "$ROOT"/tools/cgroup/*.c; do
+	[[ -e $f ]] || continue
+	b=$ART/bin/$(basename "$f" .c)
+	if [[ ! -x $b || $f -nt $b ]]; then
+		gcc -static -O2 -Wall -Wextra -o "$b" "$f" || die "building $f failed"
+	fi
+done
 # benchmark programs (make bench)
 for f in "$ROOT"/bench/*.c; do
 	b=$ART/bin/$(basename "$f" .c)

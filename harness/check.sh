@@ -17,8 +17,9 @@
 # A full run (no TESTS, DEBUG, STOCK or VARIANT) has four stages, reported
 # as one TAP stream: every test on the default kernel; the variant boots
 # (harness/tests.conf `variant`/`in`: the same kernel booted once per
-# variant, named VARIANT/TEST); the client tests (crun, systemd,
-# cgroup-tools in a Debian 12 root with systemd as PID 1: harness/clients.sh,
+# variant, named VARIANT/TEST); the client tests (crun, runc, containerd's
+# CRI, podman, LXC, systemd, cgroup-tools in a Debian 12 root with systemd
+# as PID 1: harness/clients.sh,
 # `make clients`) on the same kernel; then the tests marked "debug" in
 # harness/tests.conf on the debug kernel (lockdep, KASAN, KFENCE, kmemleak;
 # build/obj-debug), named debug/NAME, ending with a kmemleak scan.

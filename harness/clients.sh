@@ -1,6 +1,7 @@
 #!/bin/bash
 # make clients: boot the mpol kernel with a Debian 12 root (systemd v252 as
-# PID 1, crun 1.8.1, cgroup-tools 2.0.2, numactl), run the client tests
+# PID 1, crun 1.8.1, runc 1.1.5, containerd 1.6.20, podman 4.3.1, LXC 5.0.2,
+# cgroup-tools 2.0.2, numactl), run the client tests
 # (harness/guest/clients/clients_*.sh) and print TAP.
 #
 #   clients.sh [TESTS]   TESTS: comma-separated clients_* names (default all)
@@ -38,8 +39,10 @@ tdeb=$((SECONDS - t0))
 # the rest of the tree is what debootstrap made (see debroot.sh).
 rm -rf "$TREE/harness"
 mkdir -p "$TREE/harness/clients" "$TREE/harness/bin"
-cp "$G"/clients/*.sh "$TREE/harness/clients/"
+cp "$G"/clients/*.sh "$G"/clients/*.py "$TREE/harness/clients/"
 cp "$ART"/bin/* "$TREE/harness/bin/"
+# the CRI client of clients_cri, on the PATH of the recipes
+cp "$G/clients/cri.py" "$TREE/harness/bin/"
 cp "$ROOT/docs/using-mpol.md" "$TREE/harness/"
 topology_guest_env >"$TREE/harness/topology.env"
 cp "$G/clients/mpol-clients.service" "$TREE/etc/systemd/system/"
@@ -55,6 +58,31 @@ done
 cp "$ART/bin/pagecount" "$B/bin/"
 echo "root:x:0:0:root:/:/bin/sh" >"$B/etc/passwd"
 echo "root:x:0:" >"$B/etc/group"
+
+# Container images for containerd (ctr images import) and podman (podman
+# load), made here offline from the same rootfs: a docker-archive tarball
+# (manifest.json, one config per image, one shared uncompressed layer),
+# which both import. mpol-busybox:1 runs the tests' workload;
+# mpol-pause:1 is containerd's sandbox ("pause") image: busybox sleep.
+I=$TREE/harness/images
+mkdir -p "$I"
+a=$(mktemp -d)
+tar -C "$B" --numeric-owner --owner=0 --group=0 --sort=name --mtime=@0 -cf "$a/layer.tar" .
+lsum=$(sha256sum "$a/layer.tar" | cut -d' ' -f1)
+mkdir "$a/$lsum"
+mv "$a/layer.tar" "$a/$lsum/layer.tar"
+manifest=
+for img in "mpol-busybox:1 /bin/sh" "mpol-pause:1 /bin/sleep 2147483647"; do
+	read -r tag cmd <<<"$img"
+	args=$(printf '"%s",' $cmd)
+	cfg="{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Env\":[\"PATH=/bin\"],\"Cmd\":[${args%,}],\"WorkingDir\":\"/\"},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:$lsum\"]}}"
+	csum=$(printf '%s' "$cfg" | sha256sum | cut -d' ' -f1)
+	printf '%s' "$cfg" >"$a/$csum.json"
+	manifest+="{\"Config\":\"$csum.json\",\"RepoTags\":[\"localhost/$tag\"],\"Layers\":[\"$lsum/layer.tar\"]},"
+done
+printf '[%s]' "${manifest%,}" >"$a/manifest.json"
+tar -C "$a" --numeric-owner --owner=0 --group=0 -cf "$I/mpol-images.tar" .
+rm -rf "$a"
 
 IMG=$ART/clients-root.img
 rm -f "$IMG"

@@ -13,8 +13,13 @@
 
 # systemd-sysv: /sbin/init; dbus: crun's systemd cgroup manager talks to
 # systemd over the system bus; jq: the crun recipe edits config.json;
-# procps: ps/pgrep in the tests
-DEB_PKGS=(systemd systemd-sysv dbus crun cgroup-tools numactl jq procps)
+# procps: ps/pgrep in the tests; runc, containerd (its CRI plugin, driven
+# by harness/guest/clients/cri.py over python3-grpcio/python3-protobuf),
+# podman (containernetworking-plugins: its container-network-stack) and
+# lxc: the runtime tests (clients_runc, clients_cri,
+# clients_podman, clients_lxc)
+DEB_PKGS=(systemd systemd-sysv dbus crun cgroup-tools numactl jq procps
+	runc containerd python3-grpcio python3-protobuf podman containernetworking-plugins lxc)
 DEB_SUITE=bookworm
 DEB_MIRROR=${DEB_MIRROR:-http://deb.debian.org/debian}
 
@@ -49,6 +54,14 @@ if [[ ! -f $TREE/.mpol-stamp ]]; then
 		apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer \
 		e2scrub_all.timer e2scrub_reap.service fstrim.timer \
 		systemd-tmpfiles-clean.timer >>"$LOGS/debroot.log" 2>&1
+	# the runtimes' own units stay off at boot: the tests start what they
+	# need (containerd with their config, no podman API socket, no LXC
+	# autostart or lxc-net bridge, which this kernel could not make)
+	systemctl --root="$tmp" disable containerd.service lxc.service \
+		lxc-monitord.service lxc-net.service podman.socket podman.service \
+		podman-restart.service podman-auto-update.service \
+		podman-auto-update.timer >>"$LOGS/debroot.log" 2>&1
+	systemctl --root="$tmp" mask lxc-net.service >>"$LOGS/debroot.log" 2>&1
 	# the journal in memory only: the image is thrown away after the run
 	mkdir -p "$tmp/etc/systemd/journald.conf.d"
 	printf '[Journal]\nStorage=volatile\n' \

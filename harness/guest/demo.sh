@@ -90,5 +90,12 @@ if [ -x /harness/bin/pagecount ]; then
 	awk '{ for (i = 2; i <= NF; i++) if ($i ~ /^N[0-9]+=/) { split($i, a, "="); n[a[1]] += a[2] } }
 	     END { for (k in n) printf "    %s %6d pages %7.2f MiB\n", k, n[k], n[k] * 4 / 1024 }' \
 		/proc/$pid/numa_maps | sort
+	if [ -x /harness/bin/mpol_show ]; then
+		hdr "mpol_show: what the policy did, per cgroup (tools/cgroup/mpol_show.c)"
+		echo "  # mpol_show        (every cgroup that sets a policy or weights; '^': inherited)"
+		mpol_show | sed 's/^/  /'
+		echo "  # mpol_show -m numa_maps -w 1 -c 2 /demo   (pages from the members' numa_maps; a watch, 2 refreshes)"
+		mpol_show -m numa_maps -w 1 -c 2 /demo | sed 's/^/  /'
+	fi
 	kill $pid
 fi

@@ -15,7 +15,7 @@ for arg in $(cat /proc/cmdline); do
 	esac
 done
 # the order matters: clients_recipes checks what the others ran
-all="clients_boot clients_echo clients_numastat clients_cgtools clients_crun clients_systemd clients_migrate clients_scope clients_auto clients_recipes"
+all="clients_boot clients_echo clients_numastat clients_cgtools clients_crun clients_systemd clients_migrate clients_scope clients_auto clients_tool clients_runc clients_cri clients_podman clients_lxc clients_recipes"
 [[ -n $htests ]] || htests=${all// /,}
 
 # wait until systemd has finished booting (this unit is Type=simple, so it
