@@ -46,6 +46,7 @@
 #include <unistd.h>
 
 #define MAXNODE 64
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define CGROOT_DEFAULT "/sys/fs/cgroup"
 
 enum source { SRC_AUTO, SRC_MEMCG, SRC_MAPS };
@@ -67,7 +68,7 @@ static const char *cgroot = CGROOT_DEFAULT;
 static int online[MAXNODE], nr_online;
 static long pagesz;
 
-static void usage(FILE *f)
+static void print_help(FILE *f)
 {
 	fprintf(f,
 		"usage: mpol_show [-a] [-k] [-m auto|memcg|numa_maps] [-w SECS [-c COUNT]] [CGROUP...]\n"
@@ -251,14 +252,18 @@ static void pages_maps(const char *cg, long *pages)
 {
 	char p[PATH_MAX * 2];
 	char *s = cgfile(cg, "cgroup.procs"), *line, *save = NULL;
+	bool procs = s;
 	DIR *d;
 	struct dirent *de;
 
-	if (s) {
+	if (procs) {
 		for (line = strtok_r(s, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
 			maps_of_pid(atol(line), pages);
 		free(s);
-	} else if ((s = cgfile(cg, "cgroup.threads"))) {
+	} else {
+		s = cgfile(cg, "cgroup.threads");
+	}
+	if (!procs && s) {
 		/*
 		 * A threaded cgroup (mpol is a threaded controller) has no
 		 * cgroup.procs to read: count the process of each thread in
@@ -276,7 +281,7 @@ static void pages_maps(const char *cg, long *pages)
 				;
 			if (i < nseen)
 				continue;
-			if (nseen < (int)(sizeof(seen) / sizeof(seen[0])))
+			if (nseen < (int)ARRAY_SIZE(seen))
 				seen[nseen++] = tgid;
 			maps_of_pid(tgid, pages);
 		}
@@ -514,21 +519,22 @@ int main(int argc, char **argv)
 			kv = true;
 			break;
 		case 'm':
-			if (!strcmp(optarg, "auto"))
+			if (!strcmp(optarg, "auto")) {
 				src = SRC_AUTO;
-			else if (!strcmp(optarg, "memcg"))
+			} else if (!strcmp(optarg, "memcg")) {
 				src = SRC_MEMCG;
-			else if (!strcmp(optarg, "numa_maps") || !strcmp(optarg, "maps"))
+			} else if (!strcmp(optarg, "numa_maps") ||
+				   !strcmp(optarg, "maps")) {
 				src = SRC_MAPS;
-			else {
-				usage(stderr);
+			} else {
+				print_help(stderr);
 				return 2;
 			}
 			break;
 		case 'w':
 			interval = atof(optarg);
 			if (interval <= 0) {
-				usage(stderr);
+				print_help(stderr);
 				return 2;
 			}
 			break;
@@ -536,10 +542,10 @@ int main(int argc, char **argv)
 			count = atol(optarg);
 			break;
 		case 'h':
-			usage(stdout);
+			print_help(stdout);
 			return 0;
 		default:
-			usage(stderr);
+			print_help(stderr);
 			return 2;
 		}
 	}
@@ -554,8 +560,9 @@ int main(int argc, char **argv)
 		}
 		snprintf(p, sizeof(p), "%s/mpol.policy.effective", cgroot);
 		if (stat(p, &st)) {
-			fprintf(stderr, "mpol_show: %s has no mpol files: kernel without the mpol controller?\n",
-				cgroot);
+			fprintf(stderr,
+				"mpol_show: %s has no mpol files: %s\n", cgroot,
+				"kernel without the mpol controller?");
 			return 1;
 		}
 	}
@@ -595,7 +602,8 @@ int main(int argc, char **argv)
 			snprintf(p, sizeof(p), "%s%s/mpol.policy.effective", cgroot,
 				 strcmp(list[i], "/") ? list[i] : "");
 			if (stat(p, &st)) {
-				fprintf(stderr, "mpol_show: %s: no such cgroup with mpol files (%s)\n",
+				fprintf(stderr,
+					"mpol_show: %s: no such cgroup with mpol files (%s)\n",
 					list[i], strerror(errno));
 				bad = 1;
 				continue;
