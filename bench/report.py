@@ -355,7 +355,7 @@ def main():
                   "16 MiB/rep, MADV_NOHUGEPAGE; same policy and weights in both cgroups")
         ratio_row("10b", "page-cache read(2), file dropped before each run: scope anon + WI 3:1:1:1 vs no policy",
                   main_run, "f10b", "anon", main_run, "f10b", "none", 0.99, ">=",
-                  "%s; 64 KiB per read(2); time includes the block I/O" % I.get("readfile_fs", "?"))
+                  "%s; 64 KiB per read(2); a sparse file: readahead allocates and zero-fills, no block I/O" % I.get("readfile_fs", "?"))
     else:
         for num, what in (("10a", "anon fault, scope anon vs all"),
                           ("10b", "page-cache read, scope anon vs no policy")):
