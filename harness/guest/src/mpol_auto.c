@@ -63,8 +63,6 @@
 #define MAX_PAGES	8192L
 #define WAIT_MS		10000
 #define PASS_TIMEOUT	120.0		/* s, a pass at "on 1G" */
-#define MAX_BLOCKS	64
-#define MEM_SYS		"/sys/devices/system/memory"
 #define MAX_FILES	24		/* mpol.* files of a cgroup */
 #define OVR_NODE	2		/* the override of the spec: "2 9" */
 #define OVR_WEIGHT	9
@@ -963,78 +961,7 @@ static void test_placement(void)
 
 /* --- (d) hotplug -------------------------------------------------------- */
 
-static int blocks[MAX_BLOCKS], nr_blocks;
-
-static void on_alarm(int sig)
-{
-	(void)sig;
-}
-
-static int find_blocks(int node)
-{
-	char path[256];
-	struct dirent *de;
-	DIR *d;
-
-	nt_path(path, sizeof(path), MPOLT_NODE_DIR "/node%d", node);
-	d = opendir(path);
-	if (!d)
-		return -1;
-	nr_blocks = 0;
-	while ((de = readdir(d)) && nr_blocks < MAX_BLOCKS) {
-		char *end;
-		long n;
-
-		if (strncmp(de->d_name, "memory", 6))
-			continue;
-		n = strtol(de->d_name + 6, &end, 10);
-		if (end == de->d_name + 6 || *end)
-			continue;
-		blocks[nr_blocks++] = n;
-	}
-	closedir(d);
-	return nr_blocks;
-}
-
-static bool block_state_is(int block, const char *state)
-{
-	char path[256], buf[64];
-
-	nt_path(path, sizeof(path), MEM_SYS "/memory%d/state", block);
-	if (read_file(path, buf, sizeof(buf)) < 0)
-		return false;
-	buf[strcspn(buf, "\n")] = '\0';
-	return !strcmp(buf, state);
-}
-
-/* As mpol_hotplug: every block to @state, retrying EBUSY/EAGAIN */
-static int set_blocks(const char *state, const char *want)
-{
-	struct sigaction sa = { .sa_handler = on_alarm };
-	char path[256];
-	int i, try, ret = 0;
-
-	sigaction(SIGALRM, &sa, NULL);
-	for (i = 0; i < nr_blocks; i++) {
-		if (block_state_is(blocks[i], want))
-			continue;
-		nt_path(path, sizeof(path), MEM_SYS "/memory%d/state",
-			blocks[i]);
-		for (try = 0; try < 20; try++) {
-			alarm(60);
-			ret = nt_write(path, state);
-			alarm(0);
-			if (ret != -EBUSY && ret != -EAGAIN)
-				break;
-			nt_msleep(200);
-		}
-		if (ret) {
-			diag("writing %s to %s: %s", state, path, strerror(-ret));
-			return ret;
-		}
-	}
-	return 0;
-}
+static struct nt_blocks blk;
 
 /* Until has_memory is @want; false after WAIT_MS */
 static bool wait_mem(uint64_t want)
@@ -1221,7 +1148,7 @@ static void test_hotplug(void)
 			 "hotplug: tables follow a node coming online and going");
 		return;
 	}
-	if (base & (1ULL << hp_node) || find_blocks(hp_node) <= 0) {
+	if (base & (1ULL << hp_node) || nt_blocks_find(&blk, hp_node) <= 0) {
 		tap_skip("the node has memory already or no memory blocks",
 			 "hotplug: node %d", hp_node);
 		return;
@@ -1234,9 +1161,9 @@ static void test_hotplug(void)
 	}
 	hpmig_start(&h, base, with);
 	nt_kmsg("mpol_auto: online node %d\n", hp_node);
-	ok = !set_blocks("online_movable", "online") && wait_mem(with);
+	ok = !nt_blocks_set(&blk, "online_movable", "online", NULL) && wait_mem(with);
 	tap(ok, "hotplug: node %d's %d memory blocks online, has_memory %s", hp_node,
-	    nr_blocks, fmt_nodes(with, list, sizeof(list)));
+	    blk.nr, fmt_nodes(with, list, sizeof(list)));
 	if (!ok)
 		goto out;
 	diag_tables("expected with the node online", with, NULL);
@@ -1258,7 +1185,7 @@ static void test_hotplug(void)
 		rmdir(pcg);
 	}
 	nt_kmsg("mpol_auto: offline node %d\n", hp_node);
-	ok = !set_blocks("offline", "offline") && wait_mem(base);
+	ok = !nt_blocks_set(&blk, "offline", "offline", NULL) && wait_mem(base);
 	tap(ok, "hotplug: node %d offline again, has_memory %s", hp_node,
 	    fmt_nodes(base, list, sizeof(list)));
 	if (ok)
@@ -1266,7 +1193,7 @@ static void test_hotplug(void)
 		    "hotplug: .effective is back to the tables over %s", list);
 out:
 	hpmig_stop(&h);
-	set_blocks("offline", "offline");
+	nt_blocks_set(&blk, "offline", "offline", NULL);
 	rmdir(cg);
 }
 

@@ -40,12 +40,9 @@
 /* a multiple of the weight totals 6 (online) and 4 (offline) of the VM */
 #define NPAGES		(12 * 128)
 #define WAIT_MS		10000
-#define MAX_BLOCKS	64
-#define MEM_SYS		"/sys/devices/system/memory"
 
 static int hp_node;
-static int blocks[MAX_BLOCKS];
-static int nr_blocks;
+static struct nt_blocks blk;
 static int possible[MPOLT_MAXNODE], nr_possible;
 static int base_mem[MPOLT_MAXNODE], nr_base_mem;	/* memory nodes but hp_node */
 static int weight_of[MPOLT_MAXNODE];		/* expected effective weights */
@@ -57,89 +54,6 @@ enum { CG_ALL, CG_LIST, CG_ONLY, NR_CGS };
 static const char * const cg_name[NR_CGS] = { "all", "list", "only" };
 static char cg_path[NR_CGS][300];
 static char cg_policy[NR_CGS][300];
-
-static void on_alarm(int sig)
-{
-	(void)sig;	/* only interrupts a memory block write that hangs */
-}
-
-/* The memory blocks of @node: its memoryN links in sysfs. */
-static int find_blocks(int node)
-{
-	char path[256];
-	struct dirent *de;
-	DIR *d;
-
-	nt_path(path, sizeof(path), MPOLT_NODE_DIR "/node%d", node);
-	d = opendir(path);
-	if (!d)
-		return -1;
-	nr_blocks = 0;
-	while ((de = readdir(d)) && nr_blocks < MAX_BLOCKS) {
-		char *end;
-		long n;
-
-		if (strncmp(de->d_name, "memory", 6))
-			continue;
-		n = strtol(de->d_name + 6, &end, 10);
-		if (end == de->d_name + 6 || *end)
-			continue;
-		blocks[nr_blocks++] = n;
-	}
-	closedir(d);
-	return nr_blocks;
-}
-
-static bool block_state_is(int block, const char *state)
-{
-	char path[256], buf[64];
-
-	nt_path(path, sizeof(path), MEM_SYS "/memory%d/state", block);
-	if (read_file(path, buf, sizeof(buf)) < 0)
-		return false;
-	buf[strcspn(buf, "\n")] = '\0';
-	return !strcmp(buf, state);
-}
-
-/*
- * Set every block of the node to @state ("online_movable" or "offline").
- * Movable, so that the pages on it can be migrated away again.  Offlining
- * can fail for a moment (EBUSY, EAGAIN) while a page is in flight, so a
- * failed write is retried; an alarm interrupts a write that never returns
- * (offline_pages() gives up with EINTR on a signal).
- */
-static int set_blocks(const char *state, const char *want)
-{
-	struct sigaction sa = { .sa_handler = on_alarm };
-	char path[256];
-	int i, try, ret = 0;
-
-	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART */
-	for (i = 0; i < nr_blocks; i++) {
-		if (block_state_is(blocks[i], want))
-			continue;
-		nt_path(path, sizeof(path), MEM_SYS "/memory%d/state",
-			blocks[i]);
-		for (try = 0; try < 20; try++) {
-			alarm(60);
-			ret = nt_write(path, state);
-			alarm(0);
-			if (ret != -EBUSY && ret != -EAGAIN)
-				break;
-			nt_msleep(200);
-		}
-		if (ret) {
-			diag("writing %s to %s: %s (%d tries)", state, path,
-			     strerror(-ret), try + 1);
-			return ret;
-		}
-		if (!block_state_is(blocks[i], want)) {
-			diag("%s: not %s after the write", path, want);
-			return -EIO;
-		}
-	}
-	return 0;
-}
 
 /* The nodes a task may use now: the base nodes, and hp_node when online. */
 static int mem_nodes(bool online, int *nodes)
@@ -365,9 +279,9 @@ static int cycle(int i)
 
 	snprintf(when, sizeof(when), "cycle %d online", i);
 	nt_kmsg("mpol_hotplug: cycle %d: online node %d\n", i, hp_node);
-	if (!tap(!set_blocks("online_movable", "online"),
+	if (!tap(!nt_blocks_set(&blk, "online_movable", "online", NULL),
 		   "%s: %d memory blocks of node %d onlined (movable)", when,
-		   nr_blocks, hp_node))
+		   blk.nr, hp_node))
 		return -1;
 	diag("%s: node %d MemFree %ld kB", when, hp_node,
 	     nt_node_free_kb(hp_node));
@@ -385,8 +299,8 @@ static int cycle(int i)
 
 	snprintf(when, sizeof(when), "cycle %d offline", i);
 	nt_kmsg("mpol_hotplug: cycle %d: offline node %d\n", i, hp_node);
-	if (!tap(!set_blocks("offline", "offline"),
-		   "%s: %d memory blocks of node %d offlined", when, nr_blocks,
+	if (!tap(!nt_blocks_set(&blk, "offline", "offline", NULL),
+		   "%s: %d memory blocks of node %d offlined", when, blk.nr,
 		   hp_node))
 		return -1;
 	if (kept) {
@@ -416,7 +330,7 @@ static int pick_node(void)
 
 	for (i = 0; i < nr_possible; i++)
 		if (nt_list_has(MPOLT_NODE_DIR "/has_memory", possible[i]) == 0 &&
-		    find_blocks(possible[i]) > 0)
+		    nt_blocks_find(&blk, possible[i]) > 0)
 			return possible[i];
 	return -1;
 }
@@ -476,22 +390,22 @@ int main(int argc, char **argv)
 	tap_init();
 	nr_possible = nt_list_nodes(MPOLT_NODE_DIR "/possible", possible);
 	hp_node = argc > 1 ? atoi(argv[1]) : pick_node();
-	if (hp_node < 0 || find_blocks(hp_node) <= 0) {
+	if (hp_node < 0 || nt_blocks_find(&blk, hp_node) <= 0) {
 		tap(false, "node %d is possible and has hot-added memory blocks (offline)",
 		    hp_node);
 		return tap_done();
 	}
 	diag("hotplug node %d: %d memory blocks, first memory%d", hp_node,
-	     nr_blocks, blocks[0]);
+	     blk.nr, blk.id[0]);
 	{
 		bool all_offline = true;
 
-		for (i = 0; i < nr_blocks; i++)
-			all_offline &= block_state_is(blocks[i], "offline");
+		for (i = 0; i < blk.nr; i++)
+			all_offline &= nt_block_state_is(blk.id[i], "offline");
 		tap(all_offline, "the memory blocks of node %d start offline",
 		    hp_node);
 		/* go on from a known state anyway */
-		if (!all_offline && set_blocks("offline", "offline"))
+		if (!all_offline && nt_blocks_set(&blk, "offline", "offline", NULL))
 			return tap_done();
 	}
 	if (!tap(!setup(), "setup: cgroups %s/{all,list,only}, weight %d for node %d",
@@ -515,7 +429,7 @@ int main(int argc, char **argv)
 out:
 	nt_cg_enter(self_cg);
 	/* leave the node as the VM booted it, whatever failed */
-	set_blocks("offline", "offline");
+	nt_blocks_set(&blk, "offline", "offline", NULL);
 	nt_cg_rmtree(top);
 	return tap_done();
 }

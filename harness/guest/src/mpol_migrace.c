@@ -75,8 +75,6 @@
 #define FULL_WEIGHT	6	/* 2/3 of the member for FULL: more than its room */
 /* free memory the hog leaves on FULL above its high watermark */
 #define MARGIN_KB	(8L << 10)
-#define MAX_BLOCKS	64
-#define MEM_SYS		"/sys/devices/system/memory"
 
 static int base[MPOLT_MAXNODE], nr_base;	/* memory nodes but HP */
 static int src;					/* where members fault */
@@ -786,92 +784,7 @@ out:
 
 /* --- (e) node hotplug ------------------------------------------------------ */
 
-static int blocks[MAX_BLOCKS], nr_blocks;
-
-static void on_alarm(int sig)
-{
-	(void)sig;	/* only interrupts a memory block write that hangs */
-}
-
-/* The memory blocks of @node: its memoryN links in sysfs. */
-static int find_blocks(int node)
-{
-	char path[256];
-	struct dirent *de;
-	DIR *d;
-
-	nt_path(path, sizeof(path), MPOLT_NODE_DIR "/node%d", node);
-	d = opendir(path);
-	if (!d)
-		return -1;
-	nr_blocks = 0;
-	while ((de = readdir(d)) && nr_blocks < MAX_BLOCKS) {
-		char *end;
-		long n;
-
-		if (strncmp(de->d_name, "memory", 6))
-			continue;
-		n = strtol(de->d_name + 6, &end, 10);
-		if (end == de->d_name + 6 || *end)
-			continue;
-		blocks[nr_blocks++] = n;
-	}
-	closedir(d);
-	return nr_blocks;
-}
-
-static bool block_state_is(int block, const char *state)
-{
-	char path[256], buf[64];
-
-	nt_path(path, sizeof(path), MEM_SYS "/memory%d/state", block);
-	if (read_file(path, buf, sizeof(buf)) < 0)
-		return false;
-	buf[strcspn(buf, "\n")] = '\0';
-	return !strcmp(buf, state);
-}
-
-/*
- * Set every block of HP to @state ("online_movable" or "offline"), as
- * mpol_hotplug does: movable, so that offlining can migrate the pages
- * away; a write that fails for a moment (EBUSY, EAGAIN: pages in
- * flight, here also the pass's) is retried, an alarm interrupts one that
- * never returns.  Returns 0 or -errno; *@tries: writes in all.
- */
-static int set_blocks(const char *state, const char *want, int *tries)
-{
-	struct sigaction sa = { .sa_handler = on_alarm };
-	char path[256];
-	int i, try, ret = 0;
-
-	*tries = 0;
-	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART */
-	for (i = 0; i < nr_blocks; i++) {
-		if (block_state_is(blocks[i], want))
-			continue;
-		nt_path(path, sizeof(path), MEM_SYS "/memory%d/state",
-			blocks[i]);
-		for (try = 0; try < 20; try++) {
-			++*tries;
-			alarm(60);
-			ret = nt_write(path, state);
-			alarm(0);
-			if (ret != -EBUSY && ret != -EAGAIN)
-				break;
-			nt_msleep(200);
-		}
-		if (ret) {
-			diag("writing %s to %s: %s (%d tries)", state, path,
-			     strerror(-ret), try + 1);
-			return ret;
-		}
-		if (!block_state_is(blocks[i], want)) {
-			diag("%s: not %s after the write", path, want);
-			return -EIO;
-		}
-	}
-	return 0;
-}
+static struct nt_blocks blk;
 
 /* Until Mems_allowed_list of @pid has HP (@online) or not; false after 10 s */
 static bool wait_mems(pid_t pid, bool online)
@@ -1013,10 +926,10 @@ static void case_hotplug(void)
 		goto out;
 	}
 	t0 = nt_now();
-	ret = set_blocks("online_movable", "online", &tries);
+	ret = nt_blocks_set(&blk, "online_movable", "online", &tries);
 	if (!tap(!ret && wait_mems(m.pid, true),
 		 "hotplug: %d memory blocks of node %d onlined (movable, %.1f s), in the member's mems_allowed",
-		 nr_blocks, hp, nt_now() - t0))
+		 blk.nr, hp, nt_now() - t0))
 		goto out;
 	diag("hotplug: node %d MemFree %ld kB", hp, nt_node_free_kb(hp));
 	/* no node list: every allowed node, HP while it is online */
@@ -1030,7 +943,7 @@ static void case_hotplug(void)
 	    "hotplug: the pass moves pages to node %d (%ld there, moved +%lld) and still runs",
 	    hp, on_hp, delta(&c, &before, MGS_MOVED));
 	t0 = nt_now();
-	ret = set_blocks("offline", "offline", &tries);
+	ret = nt_blocks_set(&blk, "offline", "offline", &tries);
 	tap(!ret, "hotplug: node %d offlined during the pass (%.1f s, %d writes)",
 	    hp, nt_now() - t0, tries);
 	if (ret)
@@ -1045,14 +958,14 @@ static void case_hotplug(void)
 		goto out;
 	pass_exact("hotplug: node offline", &c, &m, nr_base, base, w1);
 
-	ret = set_blocks("online_movable", "online", &tries);
+	ret = nt_blocks_set(&blk, "online_movable", "online", &tries);
 	if (!tap(!ret && wait_mems(m.pid, true),
 		 "hotplug: node %d online again, in the member's mems_allowed",
 		 hp))
 		goto out;
 	pass_exact("hotplug: node online", &c, &m, nr, nodes, weights);
 	t0 = nt_now();
-	ret = set_blocks("offline", "offline", &tries);
+	ret = nt_blocks_set(&blk, "offline", "offline", &tries);
 	tap(!ret, "hotplug: node %d offlined with pages of the member on it (%.1f s, %d writes)",
 	    hp, nt_now() - t0, tries);
 	if (!ret)
@@ -1060,7 +973,7 @@ static void case_hotplug(void)
 out:
 	member_stop(&m);
 	/* leave the node as the VM booted it, whatever failed */
-	if (set_blocks("offline", "offline", &tries))
+	if (nt_blocks_set(&blk, "offline", "offline", &tries))
 		tap(false, "hotplug: node %d offline at the end", hp);
 	rmdir(c.path);
 	case_end(&x);
@@ -1371,8 +1284,8 @@ int main(int argc, char **argv)
 	case_exit();
 	case_move();
 	case_rmdir();
-	if (hp >= 0 && find_blocks(hp) > 0) {
-		if (set_blocks("offline", "offline", &tries))
+	if (hp >= 0 && nt_blocks_find(&blk, hp) > 0) {
+		if (nt_blocks_set(&blk, "offline", "offline", &tries))
 			tap(false, "hotplug: node %d offline at the start", hp);
 		else
 			case_hotplug();

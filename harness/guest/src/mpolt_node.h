@@ -20,8 +20,10 @@
 #define _GNU_SOURCE
 #endif
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -551,6 +553,108 @@ static inline int nt_klog_bad_since(const char *mark, int print)
 	}
 	free(log);
 	return bad;
+}
+
+/*
+ * Memory blocks of a hot-pluggable node (mpol_hotplug, mpol_migrace,
+ * mpol_auto): find them, read and set their state through sysfs.
+ */
+#define NT_MAX_BLOCKS	64
+#define NT_MEM_SYS	"/sys/devices/system/memory"
+
+struct nt_blocks {
+	int nr;
+	int id[NT_MAX_BLOCKS];
+};
+
+static inline void nt_on_alarm(int sig)
+{
+	(void)sig;	/* only interrupts a memory block write that hangs */
+}
+
+/* The memory blocks of @node: its memoryN links in sysfs. */
+static inline int nt_blocks_find(struct nt_blocks *b, int node)
+{
+	char path[256];
+	struct dirent *de;
+	DIR *d;
+
+	nt_path(path, sizeof(path), MPOLT_NODE_DIR "/node%d", node);
+	d = opendir(path);
+	if (!d)
+		return -1;
+	b->nr = 0;
+	while ((de = readdir(d)) && b->nr < NT_MAX_BLOCKS) {
+		char *end;
+		long n;
+
+		if (strncmp(de->d_name, "memory", 6))
+			continue;
+		n = strtol(de->d_name + 6, &end, 10);
+		if (end == de->d_name + 6 || *end)
+			continue;
+		b->id[b->nr++] = n;
+	}
+	closedir(d);
+	return b->nr;
+}
+
+static inline bool nt_block_state_is(int block, const char *state)
+{
+	char path[256], buf[64];
+
+	nt_path(path, sizeof(path), NT_MEM_SYS "/memory%d/state", block);
+	if (read_file(path, buf, sizeof(buf)) < 0)
+		return false;
+	buf[strcspn(buf, "\n")] = '\0';
+	return !strcmp(buf, state);
+}
+
+/*
+ * Set every block of @b to @state ("online_movable" or "offline") until it
+ * reads @want.  Movable, so that the pages on it can be migrated away
+ * again.  Offlining can fail for a moment (EBUSY, EAGAIN) while a page is
+ * in flight, so a failed write is retried; an alarm interrupts a write
+ * that never returns (offline_pages() gives up with EINTR on a signal).
+ * *@tries (may be NULL) counts the writes.
+ */
+static inline int nt_blocks_set(const struct nt_blocks *b, const char *state,
+				const char *want, int *tries)
+{
+	struct sigaction sa = { .sa_handler = nt_on_alarm };
+	char path[256];
+	int i, try, n = 0, ret = 0;
+
+	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART */
+	for (i = 0; i < b->nr; i++) {
+		if (nt_block_state_is(b->id[i], want))
+			continue;
+		nt_path(path, sizeof(path), NT_MEM_SYS "/memory%d/state",
+			b->id[i]);
+		for (try = 0; try < 20; try++) {
+			n++;
+			alarm(60);
+			ret = nt_write(path, state);
+			alarm(0);
+			if (ret != -EBUSY && ret != -EAGAIN)
+				break;
+			nt_msleep(200);
+		}
+		if (tries)
+			*tries = n;
+		if (ret) {
+			diag("writing %s to %s: %s (%d tries)", state, path,
+			     strerror(-ret), try + 1);
+			return ret;
+		}
+		if (!nt_block_state_is(b->id[i], want)) {
+			diag("%s: not %s after the write", path, want);
+			return -EIO;
+		}
+	}
+	if (tries)
+		*tries = n;
+	return 0;
 }
 
 #endif /* MPOLT_NODE_H */
